@@ -1,0 +1,34 @@
+/*-------------------------------------------------------------------------
+ * guc.c — the configuration parameters of timeshard, all in one place.
+ *
+ * Every parameter lives under the reserved prefix "timeshard.".  Intervals
+ * are integers in milliseconds (GUC_UNIT_MS) where -1 disables the activity.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "utils/guc.h"
+
+#include "guc.h"
+
+int			ts_guc_worker_naptime = 10000;
+
+/*
+ * Define the parameters.  Called from _PG_init, in the postmaster when the
+ * library is preloaded, or in a backend otherwise (then PGC_POSTMASTER and
+ * PGC_SIGHUP parameters keep their configuration-file values).
+ */
+void
+ts_guc_init(void)
+{
+	DefineCustomIntVariable("timeshard.worker_naptime",
+							"Longest time a timeshard worker sleeps between two rounds of work.",
+							"The worker also wakes up at once when a backend asks it to.",
+							&ts_guc_worker_naptime,
+							10000, 100, 3600 * 1000,
+							PGC_SIGHUP,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	MarkGUCPrefixReserved("timeshard");
+}

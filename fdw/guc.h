@@ -1,0 +1,13 @@
+/*-------------------------------------------------------------------------
+ * guc.h — every configuration parameter of timeshard (defined in guc.c).
+ *-------------------------------------------------------------------------
+ */
+#ifndef TIMESHARD_GUC_H
+#define TIMESHARD_GUC_H
+
+/* Interval parameters are in milliseconds; -1 disables the activity. */
+extern PGDLLIMPORT int ts_guc_worker_naptime;
+
+extern void ts_guc_init(void);
+
+#endif							/* TIMESHARD_GUC_H */

@@ -1,0 +1,145 @@
+/*-------------------------------------------------------------------------
+ * utility.c — timeshard's ProcessUtility hook.
+ *
+ * Keeps the background workers in step with the statements that concern
+ * them: CREATE EXTENSION starts a worker (at commit), DROP EXTENSION wakes it
+ * so it sees the extension gone, and statements that need a database free of
+ * connections (DROP DATABASE, renaming it, moving it to another tablespace,
+ * using it as a template) stop its worker first and let it come back after.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "commands/dbcommands.h"
+#include "commands/defrem.h"
+#include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "tcop/utility.h"
+
+#include "bgworker/registry.h"
+#include "timeshard.h"
+#include "utility.h"
+
+static ProcessUtility_hook_type prev_process_utility = NULL;
+
+static void
+call_next(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
+		  ProcessUtilityContext context, ParamListInfo params,
+		  QueryEnvironment *queryEnv, DestReceiver *dest, QueryCompletion *qc)
+{
+	if (prev_process_utility)
+		prev_process_utility(pstmt, queryString, readOnlyTree, context, params,
+							 queryEnv, dest, qc);
+	else
+		standard_ProcessUtility(pstmt, queryString, readOnlyTree, context, params,
+								queryEnv, dest, qc);
+}
+
+static bool
+drops_our_extension(DropStmt *stmt)
+{
+	ListCell   *lc;
+
+	if (stmt->removeType != OBJECT_EXTENSION)
+		return false;
+	foreach(lc, stmt->objects)
+	{
+		if (strcmp(strVal(lfirst(lc)), TS_EXTENSION_NAME) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The database whose connections the statement needs gone, or InvalidOid.
+ */
+static Oid
+database_needing_no_connections(Node *parsetree)
+{
+	const char *dbname = NULL;
+	ListCell   *lc;
+
+	switch (nodeTag(parsetree))
+	{
+		case T_DropdbStmt:
+			dbname = ((DropdbStmt *) parsetree)->dbname;
+			break;
+		case T_RenameStmt:
+			if (((RenameStmt *) parsetree)->renameType == OBJECT_DATABASE)
+				dbname = ((RenameStmt *) parsetree)->subname;
+			break;
+		case T_AlterDatabaseStmt:
+			foreach(lc, ((AlterDatabaseStmt *) parsetree)->options)
+			{
+				if (strcmp(((DefElem *) lfirst(lc))->defname, "tablespace") == 0)
+					dbname = ((AlterDatabaseStmt *) parsetree)->dbname;
+			}
+			break;
+		case T_CreatedbStmt:
+			foreach(lc, ((CreatedbStmt *) parsetree)->options)
+			{
+				DefElem    *opt = (DefElem *) lfirst(lc);
+
+				if (strcmp(opt->defname, "template") == 0 && opt->arg != NULL)
+					dbname = defGetString(opt);
+			}
+			break;
+		default:
+			break;
+	}
+	return dbname != NULL ? get_database_oid(dbname, true) : InvalidOid;
+}
+
+static void
+timeshard_process_utility(PlannedStmt *pstmt, const char *queryString,
+						  bool readOnlyTree, ProcessUtilityContext context,
+						  ParamListInfo params, QueryEnvironment *queryEnv,
+						  DestReceiver *dest, QueryCompletion *qc)
+{
+	Node	   *parsetree = pstmt->utilityStmt;
+	Oid			held_db = database_needing_no_connections(parsetree);
+
+	if (!OidIsValid(held_db))
+	{
+		call_next(pstmt, queryString, readOnlyTree, context, params, queryEnv,
+				  dest, qc);
+	}
+	else
+	{
+		ts_registry_hold(held_db);
+		PG_TRY();
+		{
+			call_next(pstmt, queryString, readOnlyTree, context, params,
+					  queryEnv, dest, qc);
+		}
+		PG_CATCH();
+		{
+			ts_registry_release(held_db);
+			PG_RE_THROW();
+		}
+		PG_END_TRY();
+		ts_registry_release_at_end_of_xact(held_db);
+	}
+
+	/* The statement succeeded; tell the workers when it commits. */
+	if (IsA(parsetree, CreateExtensionStmt) &&
+		strcmp(((CreateExtensionStmt *) parsetree)->extname, TS_EXTENSION_NAME) == 0)
+		ts_registry_request_start_at_commit(MyDatabaseId);
+	else if (IsA(parsetree, DropStmt) && drops_our_extension((DropStmt *) parsetree))
+		ts_registry_wake_worker_at_commit(MyDatabaseId);
+	else if (IsA(parsetree, CreatedbStmt))
+	{
+		Oid			newdb = get_database_oid(((CreatedbStmt *) parsetree)->dbname, true);
+
+		/* A copy of a database with timeshard has timeshard too. */
+		if (OidIsValid(newdb))
+			ts_registry_request_start_at_commit(newdb);
+	}
+}
+
+void
+ts_utility_hook_install(void)
+{
+	prev_process_utility = ProcessUtility_hook;
+	ProcessUtility_hook = timeshard_process_utility;
+}
