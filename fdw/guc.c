@@ -7,11 +7,15 @@
  */
 #include "postgres.h"
 
+#include <limits.h>
+
 #include "utils/guc.h"
 
 #include "guc.h"
 
 int			ts_guc_worker_naptime = 10000;
+int			ts_guc_connect_timeout = 10000;
+char	   *ts_guc_passfile = NULL;
 
 /*
  * Define the parameters.  Called from _PG_init, in the postmaster when the
@@ -29,6 +33,24 @@ ts_guc_init(void)
 							PGC_SIGHUP,
 							GUC_UNIT_MS,
 							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("timeshard.connect_timeout",
+							"Longest time to wait for a connection to a data node.",
+							"-1 waits without limit.",
+							&ts_guc_connect_timeout,
+							10000, -1, INT_MAX,
+							PGC_USERSET,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomStringVariable("timeshard.passfile",
+							   "Password file used to connect to data nodes.",
+							   "In the format of libpq's .pgpass; empty means $PGDATA/passfile.",
+							   &ts_guc_passfile,
+							   NULL,
+							   PGC_SIGHUP,
+							   0,
+							   NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("timeshard");
 }

@@ -7,6 +7,8 @@
 
 /* Interval parameters are in milliseconds; -1 disables the activity. */
 extern PGDLLIMPORT int ts_guc_worker_naptime;
+extern PGDLLIMPORT int ts_guc_connect_timeout;
+extern PGDLLIMPORT char *ts_guc_passfile;
 
 extern void ts_guc_init(void);
 

@@ -6,6 +6,8 @@
  * so it sees the extension gone, and statements that need a database free of
  * connections (DROP DATABASE, renaming it, moving it to another tablespace,
  * using it as a template) stop its worker first and let it come back after.
+ * Statements on servers of timeshard_fdw are data-node commands
+ * (server_hook.c).
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -17,6 +19,7 @@
 #include "tcop/utility.h"
 
 #include "bgworker/registry.h"
+#include "server_hook.h"
 #include "timeshard.h"
 #include "utility.h"
 
@@ -33,6 +36,42 @@ call_next(PlannedStmt *pstmt, const char *queryString, bool readOnlyTree,
 	else
 		standard_ProcessUtility(pstmt, queryString, readOnlyTree, context, params,
 								queryEnv, dest, qc);
+}
+
+/* Run the statement as PostgreSQL (or the next hook) would. */
+void
+ts_utility_run(TsUtilityCall *call)
+{
+	call_next(call->pstmt, call->queryString, call->readOnlyTree, call->context,
+			  call->params, call->queryEnv, call->dest, call->qc);
+}
+
+/*
+ * Statements about foreign servers of timeshard_fdw are data-node commands;
+ * returns true when it ran the statement.
+ */
+static bool
+handle_server_statement(TsUtilityCall *call)
+{
+	Node	   *parsetree = call->pstmt->utilityStmt;
+
+	switch (nodeTag(parsetree))
+	{
+		case T_CreateForeignServerStmt:
+			if (strcmp(((CreateForeignServerStmt *) parsetree)->fdwname, TS_FDW_NAME) != 0)
+				return false;
+			ts_server_create(call);
+			return true;
+		case T_AlterForeignServerStmt:
+			return ts_server_alter(call);
+		case T_DropStmt:
+			if (((DropStmt *) parsetree)->removeType != OBJECT_FOREIGN_SERVER)
+				return false;
+			ts_server_drop(call);
+			return true;
+		default:
+			return false;
+	}
 }
 
 static bool
@@ -98,6 +137,11 @@ timeshard_process_utility(PlannedStmt *pstmt, const char *queryString,
 {
 	Node	   *parsetree = pstmt->utilityStmt;
 	Oid			held_db = database_needing_no_connections(parsetree);
+	TsUtilityCall call = {pstmt, queryString, readOnlyTree, context, params,
+	queryEnv, dest, qc};
+
+	if (handle_server_statement(&call))
+		return;
 
 	if (!OidIsValid(held_db))
 	{

@@ -78,3 +78,99 @@ SELECT s.srvname AS node_name,
  WHERE w.fdwname = 'timeshard_fdw';
 
 GRANT SELECT ON timeshard_information.data_nodes TO PUBLIC;
+
+---------------------------------------------------------------------------
+-- Membership in a distributed database (called on a data node by its
+-- access node)
+---------------------------------------------------------------------------
+
+-- What a node tells an access node about itself.
+CREATE FUNCTION timeshard_internal.node_info(
+    OUT uuid uuid, OUT dist_uuid uuid, OUT role text, OUT version text,
+    OUT max_prepared_transactions integer, OUT max_connections integer)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT (SELECT value::uuid FROM timeshard_catalog.metadata WHERE key = 'uuid'),
+           (SELECT value::uuid FROM timeshard_catalog.metadata WHERE key = 'dist_uuid'),
+           (SELECT value FROM timeshard_catalog.metadata WHERE key = 'role'),
+           (SELECT extversion::text FROM pg_extension WHERE extname = 'timeshard'),
+           current_setting('max_prepared_transactions')::integer,
+           current_setting('max_connections')::integer
+$$;
+
+-- Join the distributed database of the access node whose uuid is given.
+-- Returns false when the node was a member already.
+CREATE FUNCTION timeshard_internal.set_dist_id(dist_id uuid) RETURNS boolean
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    current text;
+BEGIN
+    IF dist_id IS NULL THEN
+        RAISE EXCEPTION 'distributed database id cannot be NULL'
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    SELECT value INTO current FROM timeshard_catalog.metadata WHERE key = 'dist_uuid' FOR UPDATE;
+    IF current IS NOT NULL AND current <> dist_id::text THEN
+        RAISE EXCEPTION 'database is already a member of a distributed database'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = format('It belongs to the distributed database %s.', current),
+                  HINT = 'Delete it from its access node first.';
+    END IF;
+    IF (SELECT value FROM timeshard_catalog.metadata WHERE key = 'role') = 'access_node' THEN
+        RAISE EXCEPTION 'database is an access node'
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  HINT = 'An access node cannot be the data node of another access node.';
+    END IF;
+    INSERT INTO timeshard_catalog.metadata (key, value) VALUES ('dist_uuid', dist_id::text)
+        ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value;
+    INSERT INTO timeshard_catalog.metadata (key, value) VALUES ('role', 'data_node')
+        ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value;
+    RETURN current IS NULL;
+END
+$$;
+
+-- Leave the distributed database (dist_id NULL: whichever it is).  Returns
+-- whether the node was a member of it.
+CREATE FUNCTION timeshard_internal.unset_dist_id(dist_id uuid) RETURNS boolean
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF (SELECT value FROM timeshard_catalog.metadata WHERE key = 'role') IS DISTINCT FROM 'data_node'
+       OR (dist_id IS NOT NULL AND (SELECT value FROM timeshard_catalog.metadata WHERE key = 'dist_uuid')
+                                   IS DISTINCT FROM dist_id::text) THEN
+        RETURN false;
+    END IF;
+    DELETE FROM timeshard_catalog.metadata WHERE key IN ('dist_uuid', 'role');
+    RETURN true;
+END
+$$;
+
+REVOKE ALL ON FUNCTION timeshard_internal.set_dist_id(uuid) FROM PUBLIC;
+REVOKE ALL ON FUNCTION timeshard_internal.unset_dist_id(uuid) FROM PUBLIC;
+
+---------------------------------------------------------------------------
+-- Data nodes
+---------------------------------------------------------------------------
+-- C functions schema-qualify every name they use; they do not pin
+-- search_path, because distributed_exec passes the caller's on.
+
+CREATE FUNCTION @extschema@.add_data_node(
+    node_name name, host text, database name = NULL, port integer = NULL,
+    if_not_exists boolean = false, bootstrap boolean = true, password text = NULL)
+RETURNS TABLE(node_name name, host text, port integer, database name,
+              node_created boolean, database_created boolean, extension_created boolean)
+AS 'MODULE_PATHNAME', 'add_data_node' LANGUAGE C VOLATILE;
+
+CREATE FUNCTION @extschema@.delete_data_node(
+    node_name name, if_exists boolean = false, force boolean = false,
+    repartition boolean = true, drop_database boolean = false)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'delete_data_node' LANGUAGE C VOLATILE;
+
+CREATE FUNCTION @extschema@.alter_data_node(
+    node_name name, host text = NULL, database name = NULL, port integer = NULL,
+    available boolean = NULL)
+RETURNS TABLE(node_name name, host text, port integer, database name, available boolean)
+AS 'MODULE_PATHNAME', 'alter_data_node' LANGUAGE C VOLATILE;
+
+CREATE PROCEDURE @extschema@.distributed_exec(
+    query text, node_list name[] = NULL, transactional boolean = true)
+AS 'MODULE_PATHNAME', 'distributed_exec' LANGUAGE C;

@@ -1,0 +1,211 @@
+/*-------------------------------------------------------------------------
+ * dist_exec.c — the procedure distributed_exec: run a statement on data
+ * nodes.
+ *
+ * The statement runs as the calling role, with the caller's search_path, on
+ * every listed node at the same time (all are sent before any answer is
+ * read).  Transactional: inside the distributed transaction, so it commits or
+ * rolls back on every node with the local transaction.  Non-transactional:
+ * outside any transaction on the nodes (CREATE DATABASE, VACUUM), which is
+ * why the call itself must not be inside a transaction block.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "fmgr.h"
+#include "foreign/foreign.h"
+#include "miscadmin.h"
+#include "nodes/parsenodes.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+
+#include "catalog/metadata.h"
+#include "data_node.h"
+#include "dist_exec.h"
+#include "remote/txn.h"
+
+PG_FUNCTION_INFO_V1(distributed_exec);
+
+/* The nodes a command may run on: listed (or all), usable by the caller. */
+List *
+ts_dist_exec_target_nodes(ArrayType *node_list, const char *what)
+{
+	List	   *nodes;
+	ListCell   *lc;
+
+	if (ts_metadata_role() == TS_ROLE_DATA_NODE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("function must be run on the access node only"),
+				 errhint("Call %s on the access node of this data node.", what)));
+	nodes = node_list ? ts_data_node_list_from_array(node_list) : ts_data_node_list();
+	if (nodes == NIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("no data nodes to run the command on"),
+				 errhint("Add data nodes with add_data_node().")));
+	foreach(lc, nodes)
+	{
+		TsDataNode *node = (TsDataNode *) lfirst(lc);
+		AclResult	acl = pg_foreign_server_aclcheck(node->serverid, GetUserId(), ACL_USAGE);
+
+		if (acl != ACLCHECK_OK)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+					 errmsg("permission denied for data node \"%s\"", node->name),
+					 errdetail("Running commands on a data node needs USAGE on its foreign server."),
+					 errhint("GRANT USAGE ON FOREIGN SERVER %s TO %s;",
+							 quote_identifier(node->name),
+							 quote_identifier(GetUserNameFromId(GetUserId(), false)))));
+		if (!node->available)
+			ereport(ERROR,
+					(errcode(ERRCODE_CONNECTION_EXCEPTION),
+					 errmsg("data node \"%s\" is not available", node->name),
+					 errhint("Leave it out of the node list, or make it available again "
+							 "with alter_data_node().")));
+	}
+	return nodes;
+}
+
+/*
+ * Send the command to every connection, then read every answer; the first
+ * failure is raised once all answers are in (so no connection is left busy
+ * when we can help it).
+ */
+void
+ts_dist_exec_on_all(List *conns, List *sqls)
+{
+	TsRemoteError first_err;
+	bool		failed = false;
+	List	   *sent = NIL;
+	ListCell   *lc;
+	ListCell   *lc2;
+
+	forboth(lc, conns, lc2, sqls)
+	{
+		TsConnection *conn = (TsConnection *) lfirst(lc);
+		TsRemoteError err;
+
+		if (!failed && ts_conn_send(conn, (char *) lfirst(lc2), 0, NULL, &err))
+			sent = lappend(sent, conn);
+		else if (!failed)
+		{
+			first_err = err;
+			failed = true;
+		}
+	}
+	forboth(lc, sent, lc2, sqls)
+	{
+		TsConnection *conn = (TsConnection *) lfirst(lc);
+		TsRemoteError err;
+		PGresult   *res = ts_conn_get_result(conn, TS_NO_DEADLINE, (char *) lfirst(lc2), &err);
+
+		if (res != NULL)
+			PQclear(res);
+		else if (!failed)
+		{
+			first_err = err;
+			failed = true;
+		}
+	}
+	if (failed)
+		ts_remote_error_report(&first_err, ERROR);
+}
+
+static void
+exec_one(TsConnection *conn, const char *sql)
+{
+	TsRemoteError err;
+
+	if (!ts_conn_exec_ok(conn, sql, TS_NO_DEADLINE, &err))
+		ts_remote_error_report(&err, ERROR);
+}
+
+/*
+ * CALL distributed_exec(query text, node_list name[] = NULL,
+ *						 transactional boolean = true)
+ */
+Datum
+distributed_exec(PG_FUNCTION_ARGS)
+{
+	char	   *query = PG_ARGISNULL(0) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(0));
+	ArrayType  *node_list = PG_ARGISNULL(1) ? NULL : PG_GETARG_ARRAYTYPE_P(1);
+	bool		transactional = PG_ARGISNULL(2) ? true : PG_GETARG_BOOL(2);
+	const char *search_path = GetConfigOption("search_path", false, false);
+	char	   *set_path;
+	List	   *nodes;
+	List	   *conns = NIL;
+	List	   *sqls = NIL;
+	ListCell   *lc;
+
+	if (query == NULL || query[strspn(query, " \t\r\n;")] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("empty command string"),
+				 errhint("Pass the SQL statement to run on the data nodes.")));
+	if (!transactional &&
+		(IsTransactionBlock() ||
+		 (fcinfo->context && IsA(fcinfo->context, CallContext) &&
+		  ((CallContext *) fcinfo->context)->atomic)))
+		ereport(ERROR,
+				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
+				 errmsg("distributed_exec() cannot run inside a transaction block"),
+				 errdetail("With transactional => false the command runs outside any transaction on the data nodes."),
+				 errhint("Call it on its own, outside BEGIN ... COMMIT.")));
+	nodes = ts_dist_exec_target_nodes(node_list, "distributed_exec()");
+
+	if (transactional)
+	{
+		/* SET LOCAL semantics: the path ends with the remote transaction. */
+		set_path = psprintf("SELECT pg_catalog.set_config('search_path', %s, true)",
+							quote_literal_cstr(search_path));
+		foreach(lc, nodes)
+		{
+			TsDataNode *node = (TsDataNode *) lfirst(lc);
+			TsConnection *conn = ts_remote_txn_connection(node->serverid, GetUserId(), true);
+
+			exec_one(conn, set_path);
+			conns = lappend(conns, conn);
+			sqls = lappend(sqls, query);
+		}
+		ts_dist_exec_on_all(conns, sqls);
+		/* Later commands of the transaction run with the pinned path again. */
+		foreach(lc, conns)
+			exec_one((TsConnection *) lfirst(lc), "SET LOCAL search_path = pg_catalog");
+		PG_RETURN_VOID();
+	}
+
+	/* Outside a transaction: one statement per round trip. */
+	set_path = psprintf("SELECT pg_catalog.set_config('search_path', %s, false)",
+						quote_literal_cstr(search_path));
+	foreach(lc, nodes)
+	{
+		TsDataNode *node = (TsDataNode *) lfirst(lc);
+		TsConnection *conn = ts_remote_txn_connection_autocommit(node->serverid, GetUserId());
+
+		exec_one(conn, set_path);
+		conns = lappend(conns, conn);
+		sqls = lappend(sqls, query);
+	}
+	PG_TRY();
+	{
+		ts_dist_exec_on_all(conns, sqls);
+	}
+	PG_FINALLY();
+	{
+		foreach(lc, conns)
+		{
+			TsConnection *conn = (TsConnection *) lfirst(lc);
+			TsRemoteError err;
+
+			if (!conn->busy && ts_conn_is_ok(conn))
+				(void) ts_conn_exec_ok(conn, "SET search_path = pg_catalog",
+									   TS_NO_DEADLINE, &err);
+		}
+	}
+	PG_END_TRY();
+	PG_RETURN_VOID();
+}

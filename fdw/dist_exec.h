@@ -1,0 +1,14 @@
+/*-------------------------------------------------------------------------
+ * dist_exec.h — run statements on data nodes (dist_exec.c).
+ *-------------------------------------------------------------------------
+ */
+#ifndef TIMESHARD_DIST_EXEC_H
+#define TIMESHARD_DIST_EXEC_H
+
+#include "nodes/pg_list.h"
+#include "utils/array.h"
+
+extern List *ts_dist_exec_target_nodes(ArrayType *node_list, const char *what);
+extern void ts_dist_exec_on_all(List *conns, List *sqls);
+
+#endif							/* TIMESHARD_DIST_EXEC_H */
