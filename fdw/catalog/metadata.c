@@ -12,17 +12,19 @@
 #include "executor/spi.h"
 #include "utils/builtins.h"
 
+#include "catalog/catalog_spi.h"
 #include "catalog/metadata.h"
 
 char *
 ts_metadata_get(const char *key)
 {
+	TsCatalogSpi spi;
 	Oid			types[1] = {NAMEOID};
 	Datum		values[1];
 	char	   *result = NULL;
 
 	values[0] = DirectFunctionCall1(namein, CStringGetDatum(key));
-	SPI_connect();
+	ts_catalog_spi_connect(&spi);
 	if (SPI_execute_with_args("SELECT value FROM timeshard_catalog.metadata WHERE key = $1",
 							  1, types, values, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read timeshard metadata");
@@ -34,38 +36,40 @@ ts_metadata_get(const char *key)
 		if (result)
 			strcpy(result, value);
 	}
-	SPI_finish();
+	ts_catalog_spi_finish(&spi);
 	return result;
 }
 
 void
 ts_metadata_set(const char *key, const char *value)
 {
+	TsCatalogSpi spi;
 	Oid			types[2] = {NAMEOID, TEXTOID};
 	Datum		values[2];
 
 	values[0] = DirectFunctionCall1(namein, CStringGetDatum(key));
 	values[1] = CStringGetTextDatum(value);
-	SPI_connect();
+	ts_catalog_spi_connect(&spi);
 	if (SPI_execute_with_args("INSERT INTO timeshard_catalog.metadata (key, value) VALUES ($1, $2) "
 							  "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
 							  2, types, values, NULL, false, 0) != SPI_OK_INSERT)
 		elog(ERROR, "could not write timeshard metadata");
-	SPI_finish();
+	ts_catalog_spi_finish(&spi);
 }
 
 void
 ts_metadata_delete(const char *key)
 {
+	TsCatalogSpi spi;
 	Oid			types[1] = {NAMEOID};
 	Datum		values[1];
 
 	values[0] = DirectFunctionCall1(namein, CStringGetDatum(key));
-	SPI_connect();
+	ts_catalog_spi_connect(&spi);
 	if (SPI_execute_with_args("DELETE FROM timeshard_catalog.metadata WHERE key = $1",
 							  1, types, values, NULL, false, 0) != SPI_OK_DELETE)
 		elog(ERROR, "could not write timeshard metadata");
-	SPI_finish();
+	ts_catalog_spi_finish(&spi);
 }
 
 TsNodeRole
