@@ -23,12 +23,12 @@ SHOW timeshard.worker_naptime;
 SET timeshard.no_such_parameter = 1;
 
 -- The validator knows which option goes where.
-CREATE SERVER s1 FOREIGN DATA WRAPPER timeshard_fdw OPTIONS (nonsense 'x');
-CREATE SERVER s1 FOREIGN DATA WRAPPER timeshard_fdw OPTIONS (port '0');
-CREATE SERVER s1 FOREIGN DATA WRAPPER timeshard_fdw OPTIONS (port '65536');
-CREATE SERVER s1 FOREIGN DATA WRAPPER timeshard_fdw OPTIONS (fetch_size '-1');
-CREATE SERVER s1 FOREIGN DATA WRAPPER timeshard_fdw OPTIONS (fdw_tuple_cost 'x');
-CREATE SERVER s1 FOREIGN DATA WRAPPER timeshard_fdw OPTIONS (available 'maybe');
+CREATE SERVER s1 FOREIGN DATA WRAPPER timeshard_fdw OPTIONS (host 'localhost', nonsense 'x');
+CREATE SERVER s1 FOREIGN DATA WRAPPER timeshard_fdw OPTIONS (host 'localhost', port '0');
+CREATE SERVER s1 FOREIGN DATA WRAPPER timeshard_fdw OPTIONS (host 'localhost', port '65536');
+CREATE SERVER s1 FOREIGN DATA WRAPPER timeshard_fdw OPTIONS (host 'localhost', fetch_size '-1');
+CREATE SERVER s1 FOREIGN DATA WRAPPER timeshard_fdw OPTIONS (host 'localhost', fdw_tuple_cost 'x');
+CREATE SERVER s1 FOREIGN DATA WRAPPER timeshard_fdw OPTIONS (host 'localhost', available 'maybe');
 CREATE SERVER s1 FOREIGN DATA WRAPPER timeshard_fdw OPTIONS (host '');
 
 -- Every object belongs to the extension, so DROP EXTENSION leaves nothing.
