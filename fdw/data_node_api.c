@@ -25,6 +25,7 @@
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/resowner.h"
 
 #include "catalog/metadata.h"
 #include "data_node.h"
@@ -32,6 +33,7 @@
 #include "data_node_join.h"
 #include "guc.h"
 #include "remote/cache.h"
+#include "remote/txn.h"
 #include "timeshard.h"
 
 /* Databases tried, in order, for the bootstrap connection. */
@@ -159,6 +161,29 @@ connect_database(const char *node_name, const char *host, const char *port,
 	TsConnection *conn = ts_conn_open(node_name, &params,
 									  ts_deadline_after_ms(ts_guc_connect_timeout), &err);
 
+	if (conn == NULL)
+		ts_remote_error_report(&err, ERROR);
+	return conn;
+}
+
+/*
+ * Connect to an existing data node as the current user, with its user
+ * mapping and the non-superuser password rule; host, port and dbname come
+ * from node (which may differ from the server's options while they change).
+ */
+static TsConnection *
+connect_node(TsDataNode *node, const char *dbname)
+{
+	char		portstr[16];
+	TsConnParams params;
+	TsRemoteError err;
+	TsConnection *conn;
+
+	snprintf(portstr, sizeof(portstr), "%d", node->port);
+	params = ts_conn_params_for_target(node->serverid, GetUserId(), node->host, portstr,
+									   dbname ? dbname : node->dbname);
+	conn = ts_conn_open_checked(node->name, &params, GetUserId(),
+								ts_conn_password_required(node->serverid, GetUserId()), &err);
 	if (conn == NULL)
 		ts_remote_error_report(&err, ERROR);
 	return conn;
@@ -326,47 +351,65 @@ add_data_node(PG_FUNCTION_ARGS)
 }
 
 /*
- * After a data node's server was dropped: forget its connections, and when
- * it was the last node, this database is no longer an access node.  The
- * node's membership record is removed when the node can be reached (so it
- * can join another distributed database); otherwise a WARNING says so.
+ * Before a data node's server is dropped: remove the node's membership
+ * record inside the distributed transaction, so it goes (or stays) with the
+ * server.  A node that cannot be reached keeps its record, with a WARNING:
+ * deleting a dead node must work.
  */
 void
-ts_data_node_removed(TsDataNode *node, bool node_database_dropped)
+ts_data_node_leave(TsDataNode *node)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcxt);
+	PG_TRY();
+	{
+		TsConnection *conn = ts_remote_txn_connection(node->serverid, GetUserId(), true);
+		const char *values[1] = {ts_metadata_uuid()};
+		TsRemoteError err;
+		PGresult   *res = ts_conn_exec(conn, "SELECT timeshard_internal.unset_dist_id($1::uuid)",
+									   1, values, TS_NO_DEADLINE, &err);
+
+		if (res == NULL)
+			ts_remote_error_report(&err, ERROR);
+		PQclear(res);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+		ereport(WARNING,
+				(errmsg("could not remove the membership record on data node \"%s\"", node->name),
+				 errdetail("%s", edata->message),
+				 errhint("Before adding that database to another access node, run "
+						 "SELECT timeshard_internal.unset_dist_id(NULL) in it.")));
+	}
+	PG_END_TRY();
+}
+
+/*
+ * After a data node's server was dropped: forget its connections; when it
+ * was the last node, this database is no longer an access node.
+ */
+void
+ts_data_node_removed(TsDataNode *node)
 {
 	ts_conn_cache_forget_server(node->serverid);
 	if (ts_data_node_list() == NIL)
 	{
 		ts_metadata_delete(TS_METADATA_ROLE);
 		ts_metadata_delete(TS_METADATA_DIST_UUID);
-	}
-	if (!node_database_dropped && node->host != NULL && node->dbname != NULL)
-	{
-		char		portstr[16];
-		TsConnParams params;
-		TsRemoteError err;
-		TsConnection *conn;
-		const char *values[1];
-		PGresult   *res;
-
-		snprintf(portstr, sizeof(portstr), "%d", node->port);
-		params = ts_conn_params_make(node->host, portstr, node->dbname,
-									 GetUserNameFromId(GetUserId(), false), NULL);
-		conn = ts_conn_open(node->name, &params,
-							ts_deadline_after_ms(ts_guc_connect_timeout), &err);
-		values[0] = ts_metadata_uuid();
-		res = conn ? ts_conn_exec(conn, "SELECT timeshard_internal.unset_dist_id($1::uuid)",
-								  1, values, ts_deadline_after_ms(ts_guc_connect_timeout), &err)
-			: NULL;
-		if (res == NULL)
-			ereport(WARNING,
-					(errmsg("could not remove the membership record on data node \"%s\"", node->name),
-					 errdetail("%s", err.detail ? err.detail : err.message),
-					 errhint("Before adding this database to another access node, run "
-							 "SELECT timeshard_internal.unset_dist_id(NULL) there.")));
-		else
-			PQclear(res);
-		ts_conn_close(conn);
 	}
 }
 
@@ -404,18 +447,29 @@ delete_data_node(PG_FUNCTION_ARGS)
 				 errmsg("could not drop the database on data node \"%s\"", node_name),
 				 errdetail("The data node configuration lacks the \"dbname\" option.")));
 
-	ObjectAddressSet(address, ForeignServerRelationId, node->serverid);
-	performDeletion(&address, DROP_CASCADE, 0);
-	CommandCounterIncrement();
-
 	if (drop_database)
 	{
-		char		portstr[16];
-		TsConnection *conn;
+		/* Connect before the server goes; drop the database after it. */
+		TsConnection *conn = NULL;
 
+		for (int i = 0; conn == NULL && i < lengthof(maintenance_databases); i++)
+		{
+			PG_TRY();
+			{
+				conn = connect_node(node, maintenance_databases[i]);
+			}
+			PG_CATCH();
+			{
+				if (i == lengthof(maintenance_databases) - 1)
+					PG_RE_THROW();
+				FlushErrorState();
+			}
+			PG_END_TRY();
+		}
+		ObjectAddressSet(address, ForeignServerRelationId, node->serverid);
+		performDeletion(&address, DROP_CASCADE, 0);
+		CommandCounterIncrement();
 		ts_conn_cache_forget_server(node->serverid);
-		snprintf(portstr, sizeof(portstr), "%d", node->port);
-		conn = connect_maintenance(node->name, node->host, portstr, NULL);
 		PG_TRY();
 		{
 			exec_or_error(conn, psprintf("DROP DATABASE %s WITH (FORCE)",
@@ -427,7 +481,14 @@ delete_data_node(PG_FUNCTION_ARGS)
 		}
 		PG_END_TRY();
 	}
-	ts_data_node_removed(node, drop_database);
+	else
+	{
+		ts_data_node_leave(node);
+		ObjectAddressSet(address, ForeignServerRelationId, node->serverid);
+		performDeletion(&address, DROP_CASCADE, 0);
+		CommandCounterIncrement();
+	}
+	ts_data_node_removed(node);
 	PG_RETURN_BOOL(true);
 }
 
@@ -436,17 +497,15 @@ delete_data_node(PG_FUNCTION_ARGS)
  * distributed database (for a data node that moves).
  */
 static void
-check_same_member(const char *node_name, const char *host, int port, const char *dbname)
+check_same_member(TsDataNode *node)
 {
-	char		portstr[16];
 	TsConnection *conn;
 	TsRemoteError err;
 	PGresult   *res;
 	char	   *own = ts_metadata_uuid();
 	bool		member;
 
-	snprintf(portstr, sizeof(portstr), "%d", port);
-	conn = connect_database(node_name, host, portstr, dbname, NULL);
+	conn = connect_node(node, NULL);
 	res = ts_conn_exec(conn, "SELECT pg_catalog.to_regproc('timeshard_internal.node_info') IS NOT NULL",
 					   0, NULL, TS_NO_DEADLINE, &err);
 	if (res != NULL && strcmp(PQgetvalue(res, 0, 0), "t") == 0)
@@ -472,9 +531,9 @@ check_same_member(const char *node_name, const char *host, int port, const char 
 	if (!member)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("cannot move data node \"%s\"", node_name),
+				 errmsg("cannot move data node \"%s\"", node->name),
 				 errdetail("Database \"%s\" on host \"%s\" is not a data node of this distributed database.",
-						   dbname, host),
+						   node->dbname, node->host),
 				 errhint("Point the data node at the database that holds its data, or add a new data node.")));
 }
 
@@ -484,10 +543,15 @@ ts_data_node_check_alter(TsDataNode *before, TsDataNode *after)
 {
 	ts_data_node_check_host(after->host);
 	ts_data_node_check_port(after->port);
+	if (after->dbname == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a database needs to be specified"),
+				 errhint("A data node's server must keep its \"dbname\" option.")));
 	check_database_name(after->dbname);
 	if (strcmp(before->host, after->host) != 0 || before->port != after->port ||
 		strcmp(before->dbname, after->dbname) != 0)
-		check_same_member(after->name, after->host, after->port, after->dbname);
+		check_same_member(after);
 }
 
 static DefElem *

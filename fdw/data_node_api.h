@@ -12,6 +12,7 @@ extern void ts_data_node_check_host(const char *host);
 extern void ts_data_node_check_port(int port);
 extern void ts_data_node_check_superuser(const char *action);
 extern void ts_data_node_check_alter(TsDataNode *before, TsDataNode *after);
-extern void ts_data_node_removed(TsDataNode *node, bool node_database_dropped);
+extern void ts_data_node_leave(TsDataNode *node);
+extern void ts_data_node_removed(TsDataNode *node);
 
 #endif							/* TIMESHARD_DATA_NODE_API_H */

@@ -164,7 +164,9 @@ timeshard_fdw_validator(PG_FUNCTION_ARGS)
 		}
 		if (found == NULL)
 			report_invalid_option(def->defname, context);
-		if (found->superuser_only && !superuser())
+		/* Only superusers may waive a protection (postgres_fdw's rule). */
+		if (found->superuser_only && !superuser() &&
+			!(found->kind == OPT_BOOL && defGetBoolean(def)))
 			ereport(ERROR,
 					(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 					 errmsg("permission denied to set option \"%s\"", found->name),

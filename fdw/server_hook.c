@@ -106,8 +106,10 @@ ts_server_drop(TsUtilityCall *call)
 		if (node != NULL)
 			nodes = lappend(nodes, node);
 	}
+	foreach(lc, nodes)
+		ts_data_node_leave((TsDataNode *) lfirst(lc));
 	ts_utility_run(call);
 	CommandCounterIncrement();
 	foreach(lc, nodes)
-		ts_data_node_removed((TsDataNode *) lfirst(lc), false);
+		ts_data_node_removed((TsDataNode *) lfirst(lc));
 }

@@ -101,7 +101,7 @@ SET ROLE dx_role;
 CALL distributed_exec('SELECT 1');
 -- password_required is for superusers to set.
 CREATE USER MAPPING FOR dx_role SERVER not_ours OPTIONS (password 'x');
-ALTER USER MAPPING FOR dx_role SERVER dx_1 OPTIONS (SET password_required 'true');
+ALTER USER MAPPING FOR dx_role SERVER dx_1 OPTIONS (SET password_required 'false');
 RESET ROLE;
 
 -- An unavailable node is refused rather than waited for.

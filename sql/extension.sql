@@ -12,7 +12,7 @@ SELECT key, value ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
   FROM timeshard_catalog.metadata ORDER BY key;
 
 -- Catalog tables are dumped by pg_dump.
-SELECT unnest(extconfig)::regclass AS dumped_table
+SELECT unnest(extconfig)::regclass::text AS dumped_table
   FROM pg_extension WHERE extname = 'timeshard' ORDER BY 1;
 
 -- No data nodes yet.

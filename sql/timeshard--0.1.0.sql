@@ -18,6 +18,8 @@ COMMENT ON SCHEMA timeshard_internal IS 'timeshard: internal functions and chunk
 COMMENT ON SCHEMA timeshard_information IS 'timeshard: information views';
 
 GRANT USAGE ON SCHEMA timeshard_information TO PUBLIC;
+-- Chunks and internal functions live here; each keeps its own privileges.
+GRANT USAGE ON SCHEMA timeshard_internal TO PUBLIC;
 
 -- Refuse to install unless the library is in shared_preload_libraries.
 CREATE FUNCTION timeshard_internal.assert_preloaded() RETURNS void
@@ -174,3 +176,272 @@ AS 'MODULE_PATHNAME', 'alter_data_node' LANGUAGE C VOLATILE;
 CREATE PROCEDURE @extschema@.distributed_exec(
     query text, node_list name[] = NULL, transactional boolean = true)
 AS 'MODULE_PATHNAME', 'distributed_exec' LANGUAGE C;
+
+---------------------------------------------------------------------------
+-- Hypertables and chunks
+---------------------------------------------------------------------------
+-- On the access node: one row per distributed hypertable (replication_factor
+-- > 0), its dimensions, its data nodes and its chunks with their replicas.
+-- On a data node: one row per member hypertable (replication_factor = -1)
+-- and its dimensions; its chunks are the partitions of the table.
+-- Time values are kept as bigint "internal time": microseconds since
+-- 2000-01-01 for timestamp types, days * 86400000000 for date, the value
+-- itself for integer types.  Nothing here is granted to PUBLIC.
+
+CREATE TABLE timeshard_catalog.hypertable (
+    id                      serial PRIMARY KEY,
+    schema_name             name NOT NULL,
+    table_name              name NOT NULL,
+    associated_schema_name  name NOT NULL,
+    associated_table_prefix name NOT NULL,
+    replication_factor      smallint NULL
+        CHECK (replication_factor > 0 OR replication_factor = -1),
+    UNIQUE (schema_name, table_name)
+);
+
+CREATE TABLE timeshard_catalog.dimension (
+    id               serial PRIMARY KEY,
+    hypertable_id    integer NOT NULL
+        REFERENCES timeshard_catalog.hypertable (id) ON DELETE CASCADE,
+    column_name      name NOT NULL,
+    column_type      regtype NOT NULL,
+    num_slices       smallint NULL CHECK (num_slices > 0),
+    interval_length  bigint NULL CHECK (interval_length > 0),
+    UNIQUE (hypertable_id, column_name),
+    CHECK ((num_slices IS NULL) <> (interval_length IS NULL))
+);
+
+CREATE TABLE timeshard_catalog.hypertable_data_node (
+    hypertable_id integer NOT NULL
+        REFERENCES timeshard_catalog.hypertable (id) ON DELETE CASCADE,
+    node_name     name NOT NULL,
+    block_chunks  boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (hypertable_id, node_name)
+);
+
+-- Space partitions of a hypertable's space dimension (hash modulus =
+-- dimension.num_slices) and the ordered data nodes of each: the first is
+-- the primary, the others hold the replicas.  Drives placement of new chunks.
+CREATE TABLE timeshard_catalog.dimension_partition (
+    dimension_id integer NOT NULL
+        REFERENCES timeshard_catalog.dimension (id) ON DELETE CASCADE,
+    remainder    integer NOT NULL CHECK (remainder >= 0),
+    data_nodes   name[] NOT NULL,
+    PRIMARY KEY (dimension_id, remainder)
+);
+
+-- A chunk covers [time_start, time_end) of the time dimension and, with a
+-- space dimension, the rows whose hash partition (PostgreSQL's hash
+-- partitioning, modulus space_modulus) is space_remainder.
+CREATE TABLE timeshard_catalog.chunk (
+    id              serial PRIMARY KEY,
+    hypertable_id   integer NOT NULL
+        REFERENCES timeshard_catalog.hypertable (id) ON DELETE CASCADE,
+    schema_name     name NOT NULL,
+    table_name      name NOT NULL,
+    time_start      bigint NOT NULL,
+    time_end        bigint NOT NULL,
+    space_modulus   integer NULL,
+    space_remainder integer NULL,
+    creation_time   timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (schema_name, table_name),
+    UNIQUE NULLS NOT DISTINCT (hypertable_id, time_start, space_remainder),
+    CHECK (time_start < time_end)
+);
+
+CREATE TABLE timeshard_catalog.chunk_data_node (
+    chunk_id  integer NOT NULL
+        REFERENCES timeshard_catalog.chunk (id) ON DELETE CASCADE,
+    node_name name NOT NULL,
+    PRIMARY KEY (chunk_id, node_name)
+);
+CREATE INDEX chunk_data_node_node_name_idx ON timeshard_catalog.chunk_data_node (node_name);
+
+SELECT pg_catalog.pg_extension_config_dump('timeshard_catalog.hypertable', '');
+SELECT pg_catalog.pg_extension_config_dump('timeshard_catalog.hypertable_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('timeshard_catalog.dimension', '');
+SELECT pg_catalog.pg_extension_config_dump('timeshard_catalog.dimension_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('timeshard_catalog.hypertable_data_node', '');
+SELECT pg_catalog.pg_extension_config_dump('timeshard_catalog.dimension_partition', '');
+SELECT pg_catalog.pg_extension_config_dump('timeshard_catalog.chunk', '');
+SELECT pg_catalog.pg_extension_config_dump('timeshard_catalog.chunk_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('timeshard_catalog.chunk_data_node', '');
+
+-- Internal time <-> SQL values.
+CREATE FUNCTION timeshard_internal.internal_to_timestamptz(bigint) RETURNS timestamptz
+    AS 'MODULE_PATHNAME', 'internal_to_timestamptz' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION timeshard_internal.get_partition_hash(value anyelement, modulus integer) RETURNS integer
+    AS 'MODULE_PATHNAME', 'get_partition_hash' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+---------------------------------------------------------------------------
+-- Data node side of distributed hypertables
+---------------------------------------------------------------------------
+
+-- Record that a table of this (data node) database is the member of a
+-- distributed hypertable.  The caller must own the table.
+CREATE FUNCTION timeshard_internal.register_member_hypertable(
+    hypertable regclass, time_column name, space_column name, space_modulus integer,
+    associated_schema name, associated_prefix name)
+RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    ht_id integer;
+    rel record;
+BEGIN
+    SELECT c.relowner, n.nspname, c.relname, c.relkind INTO rel
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = hypertable;
+    IF NOT pg_has_role(session_user, rel.relowner, 'USAGE') THEN
+        RAISE EXCEPTION 'must be owner of table %', hypertable USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF rel.relkind <> 'p' THEN
+        RAISE EXCEPTION 'table % is not partitioned', hypertable USING ERRCODE = 'wrong_object_type';
+    END IF;
+    INSERT INTO timeshard_catalog.hypertable
+        (schema_name, table_name, associated_schema_name, associated_table_prefix, replication_factor)
+        VALUES (rel.nspname, rel.relname, associated_schema, associated_prefix, -1)
+        RETURNING id INTO ht_id;
+    INSERT INTO timeshard_catalog.dimension (hypertable_id, column_name, column_type, interval_length)
+        SELECT ht_id, time_column, a.atttypid, 1 FROM pg_attribute a
+         WHERE a.attrelid = hypertable AND a.attname = time_column;
+    IF space_column IS NOT NULL THEN
+        INSERT INTO timeshard_catalog.dimension (hypertable_id, column_name, column_type, num_slices)
+            SELECT ht_id, space_column, a.atttypid, space_modulus FROM pg_attribute a
+             WHERE a.attrelid = hypertable AND a.attname = space_column;
+    END IF;
+    RETURN ht_id;
+END
+$$;
+
+-- Create a chunk of a member hypertable: a table attached as a partition of
+-- the hypertable ([time_start, time_end): SQL literals of the time type, NULL
+-- for unbounded), below a per-time-slice partition hashed on the space
+-- column when the hypertable has one.  Runs with the extension owner's
+-- rights (attaching needs ownership of the hypertable) after checking that
+-- the caller may insert into the hypertable.  Returns false when the chunk
+-- exists already.
+CREATE FUNCTION timeshard_internal.create_chunk(
+    hypertable regclass, chunk_schema name, chunk_name name,
+    time_start text, time_end text,
+    slice_name name, space_modulus integer, space_remainder integer)
+RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    ht record;
+    space_col name;
+    owner name;
+    chunk regclass;
+    parent text;
+    bounds text;
+    grant_row record;
+BEGIN
+    SELECT h.*, c.relowner INTO ht
+      FROM timeshard_catalog.hypertable h
+      JOIN pg_namespace n ON n.nspname = h.schema_name
+      JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = h.table_name
+     WHERE c.oid = hypertable AND h.replication_factor = -1;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'table % is not a member of a distributed hypertable', hypertable
+            USING ERRCODE = 'wrong_object_type';
+    END IF;
+    IF NOT has_table_privilege(session_user, hypertable, 'INSERT') THEN
+        RAISE EXCEPTION 'permission denied for table %', hypertable
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'Creating chunks needs INSERT on the hypertable.';
+    END IF;
+    IF chunk_schema IS DISTINCT FROM ht.associated_schema_name THEN
+        RAISE EXCEPTION 'chunk schema % does not belong to hypertable %', chunk_schema, hypertable
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF to_regclass(format('%I.%I', chunk_schema, chunk_name)) IS NOT NULL THEN
+        RETURN false;
+    END IF;
+    owner := pg_get_userbyid(ht.relowner);
+    bounds := format('FROM (%s) TO (%s)',
+                     COALESCE(quote_literal(time_start), 'MINVALUE'),
+                     COALESCE(quote_literal(time_end), 'MAXVALUE'));
+    parent := hypertable::text;
+
+    IF space_modulus IS NOT NULL THEN
+        SELECT d.column_name INTO space_col FROM timeshard_catalog.dimension d
+         WHERE d.hypertable_id = ht.id AND d.num_slices IS NOT NULL;
+        parent := format('%I.%I', chunk_schema, slice_name);
+        IF to_regclass(parent) IS NULL THEN
+            EXECUTE format('CREATE TABLE %s (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS '
+                           'INCLUDING STORAGE INCLUDING COMPRESSION) PARTITION BY HASH (%I)',
+                           parent, hypertable, space_col);
+            EXECUTE format('ALTER TABLE %s OWNER TO %I', parent, owner);
+            EXECUTE format('ALTER TABLE %s ATTACH PARTITION %s FOR VALUES %s', hypertable, parent, bounds);
+        END IF;
+        bounds := format('WITH (MODULUS %s, REMAINDER %s)', space_modulus, space_remainder);
+    END IF;
+
+    EXECUTE format('CREATE TABLE %I.%I (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS '
+                   'INCLUDING STORAGE INCLUDING COMPRESSION)', chunk_schema, chunk_name, hypertable);
+    chunk := format('%I.%I', chunk_schema, chunk_name)::regclass;
+    EXECUTE format('ALTER TABLE %s OWNER TO %I', chunk, owner);
+    -- Whoever may read or write the hypertable may do so on its chunks.
+    FOR grant_row IN
+        SELECT a.privilege_type, a.grantee
+          FROM pg_class c, aclexplode(c.relacl) a
+         WHERE c.oid = hypertable AND a.grantee <> c.relowner
+    LOOP
+        EXECUTE format('GRANT %s ON %s TO %s', grant_row.privilege_type, chunk,
+                       CASE WHEN grant_row.grantee = 0 THEN 'PUBLIC'
+                            ELSE quote_ident(pg_get_userbyid(grant_row.grantee)) END);
+    END LOOP;
+    EXECUTE format('ALTER TABLE %s ATTACH PARTITION %s FOR VALUES %s', parent, chunk, bounds);
+    RETURN true;
+END
+$$;
+
+-- Drop a chunk of a member hypertable (and its time slice once empty).
+CREATE FUNCTION timeshard_internal.drop_chunk(chunk_schema name, chunk_name name)
+RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    chunk regclass := to_regclass(format('%I.%I', chunk_schema, chunk_name));
+    parent regclass;
+    root regclass;
+BEGIN
+    IF chunk IS NULL THEN
+        RETURN false;
+    END IF;
+    SELECT inhparent INTO parent FROM pg_inherits WHERE inhrelid = chunk;
+    root := (SELECT relid FROM pg_partition_root(chunk) relid);
+    IF root IS NULL OR NOT EXISTS (
+        SELECT 1 FROM timeshard_catalog.hypertable h
+          JOIN pg_class c ON c.relname = h.table_name
+          JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = h.schema_name
+         WHERE c.oid = root AND h.replication_factor = -1) THEN
+        RAISE EXCEPTION '% is not a chunk of a distributed hypertable', chunk
+            USING ERRCODE = 'wrong_object_type';
+    END IF;
+    IF NOT pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = root), 'USAGE')
+       AND NOT has_table_privilege(session_user, root, 'DELETE') THEN
+        RAISE EXCEPTION 'must be owner of table %', root USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    EXECUTE format('DROP TABLE %s', chunk);
+    IF parent IS DISTINCT FROM root
+       AND NOT EXISTS (SELECT 1 FROM pg_inherits WHERE inhparent = parent) THEN
+        EXECUTE format('DROP TABLE %s', parent);
+    END IF;
+    RETURN true;
+END
+$$;
+
+-- Catalog rows of tables that are dropped go with them (on every node).
+CREATE FUNCTION timeshard_internal.on_sql_drop() RETURNS event_trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    DELETE FROM timeshard_catalog.hypertable h
+     USING pg_event_trigger_dropped_objects() d
+     WHERE d.object_type IN ('table', 'foreign table')
+       AND d.schema_name = h.schema_name AND d.object_name = h.table_name;
+    DELETE FROM timeshard_catalog.chunk c
+     USING pg_event_trigger_dropped_objects() d
+     WHERE d.object_type IN ('table', 'foreign table')
+       AND d.schema_name = c.schema_name AND d.object_name = c.table_name;
+END
+$$;
+CREATE EVENT TRIGGER timeshard_sql_drop ON sql_drop
+    EXECUTE FUNCTION timeshard_internal.on_sql_drop();

@@ -179,16 +179,16 @@ ts_conn_params_make(const char *host, const char *port, const char *dbname,
 
 /*
  * The libpq parameters to reach the server as the user: the server's host,
- * port and dbname, the user mapping's user and password (or the role's name).
+ * port and dbname (unless given here: a node that moves, or a bootstrap
+ * connection to another database of the node's server), the user mapping's
+ * user and password (or the role's name).
  */
 TsConnParams
-ts_conn_params_for(Oid serverid, Oid userid)
+ts_conn_params_for_target(Oid serverid, Oid userid, const char *host, const char *port,
+						  const char *dbname)
 {
 	ForeignServer *server = GetForeignServer(serverid);
 	HeapTuple	mapping = find_user_mapping(userid, serverid);
-	const char *host = NULL;
-	const char *port = NULL;
-	const char *dbname = NULL;
 	const char *user = NULL;
 	const char *password = NULL;
 	ListCell   *lc;
@@ -197,11 +197,11 @@ ts_conn_params_for(Oid serverid, Oid userid)
 	{
 		DefElem    *def = (DefElem *) lfirst(lc);
 
-		if (strcmp(def->defname, "host") == 0)
+		if (strcmp(def->defname, "host") == 0 && host == NULL)
 			host = defGetString(def);
-		else if (strcmp(def->defname, "port") == 0)
+		else if (strcmp(def->defname, "port") == 0 && port == NULL)
 			port = defGetString(def);
-		else if (strcmp(def->defname, "dbname") == 0)
+		else if (strcmp(def->defname, "dbname") == 0 && dbname == NULL)
 			dbname = defGetString(def);
 	}
 	if (mapping != NULL)
@@ -222,9 +222,15 @@ ts_conn_params_for(Oid serverid, Oid userid)
 	return ts_conn_params_make(host, port, dbname, user, password);
 }
 
+TsConnParams
+ts_conn_params_for(Oid serverid, Oid userid)
+{
+	return ts_conn_params_for_target(serverid, userid, NULL, NULL, NULL);
+}
+
 /* Does the user mapping (if any) require a password?  Default: yes. */
-static bool
-password_required(Oid serverid, Oid userid)
+bool
+ts_conn_password_required(Oid serverid, Oid userid)
 {
 	HeapTuple	mapping = find_user_mapping(userid, serverid);
 	bool		required = true;
@@ -315,7 +321,7 @@ ts_conn_cache_get(Oid serverid, Oid userid)
 			pfree(entry->node_name);
 		entry->node_name = MemoryContextStrdup(CacheMemoryContext, server->servername);
 		entry->conn = ts_conn_open_checked(server->servername, &params, userid,
-										   password_required(serverid, userid), &err);
+										   ts_conn_password_required(serverid, userid), &err);
 		if (entry->conn == NULL)
 			ts_remote_error_report(&err, ERROR);
 

@@ -38,6 +38,9 @@ extern TsConnParams ts_conn_params_make(const char *host, const char *port,
 										const char *dbname, const char *user,
 										const char *password);
 extern TsConnParams ts_conn_params_for(Oid serverid, Oid userid);
+extern TsConnParams ts_conn_params_for_target(Oid serverid, Oid userid, const char *host,
+											  const char *port, const char *dbname);
+extern bool ts_conn_password_required(Oid serverid, Oid userid);
 extern TsConnection *ts_conn_open_checked(const char *node_name, TsConnParams *params,
 										  Oid userid, bool password_required,
 										  TsRemoteError *err);

@@ -273,7 +273,7 @@ remote_xact_callback(XactEvent event, void *arg)
 				ereport(ERROR,
 						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 						 errmsg("cannot prepare a transaction that modified remote tables"),
-						 errdetail("The transaction changed data on data nodes, which commit with timeshard's own two-phase commit.")));
+						 errdetail("The transaction changed data on data nodes; timeshard commits those together with the local transaction, which PREPARE TRANSACTION would split.")));
 			commit_all();
 			break;
 		case XACT_EVENT_ABORT:
