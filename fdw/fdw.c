@@ -1,12 +1,19 @@
 /*-------------------------------------------------------------------------
  * fdw.c — the handler of timeshard_fdw: the FDW callbacks PostgreSQL calls
  * for the foreign tables that are chunks of distributed hypertables.
+ *
+ * Scans are in scan.c.  Rows are never inserted through the FDW: INSERT and
+ * COPY into a distributed hypertable are routed by timeshard itself
+ * (insert_node.c, copy_from.c), so a chunk's foreign table takes no direct
+ * writes.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "fmgr.h"
 #include "foreign/fdwapi.h"
+
+#include "scan.h"
 
 PG_FUNCTION_INFO_V1(timeshard_fdw_handler);
 
@@ -15,5 +22,13 @@ timeshard_fdw_handler(PG_FUNCTION_ARGS)
 {
 	FdwRoutine *routine = makeNode(FdwRoutine);
 
+	routine->GetForeignRelSize = ts_scan_get_rel_size;
+	routine->GetForeignPaths = ts_scan_get_paths;
+	routine->GetForeignPlan = ts_scan_get_plan;
+	routine->BeginForeignScan = ts_scan_begin;
+	routine->IterateForeignScan = ts_scan_iterate;
+	routine->ReScanForeignScan = ts_scan_rescan;
+	routine->EndForeignScan = ts_scan_end;
+	routine->ExplainForeignScan = ts_scan_explain;
 	PG_RETURN_POINTER(routine);
 }

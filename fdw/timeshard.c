@@ -18,6 +18,7 @@
 #include "bgworker/registry.h"
 #include "guc.h"
 #include "timeshard.h"
+#include "insert_node.h"
 #include "utility.h"
 
 PG_MODULE_MAGIC;
@@ -60,5 +61,6 @@ _PG_init(void)
 	shmem_startup_hook = timeshard_shmem_startup;
 
 	ts_utility_hook_install();
+	ts_insert_node_init();
 	ts_launcher_register();
 }

@@ -41,7 +41,7 @@ static HTAB *conn_cache = NULL;
 /* Settings every data-node session starts with (libpq "options"). */
 static const char *const session_settings[][2] = {
 	{"search_path", "pg_catalog"},
-	{"datestyle", "ISO"},
+	{"datestyle", "ISO,MDY"},
 	{"intervalstyle", "postgres"},
 	{"extra_float_digits", "3"},
 	{"synchronous_commit", "on"},
@@ -273,8 +273,22 @@ ts_conn_open_checked(const char *node_name, TsConnParams *params, Oid userid,
 							"password_required=false set in the user mapping attributes.");
 		return NULL;
 	}
-	conn->timezone_sent = MemoryContextStrdup(TopMemoryContext,
-											  pg_get_timezone_name(session_timezone));
+	/*
+	 * libpq sends PGTZ and PGDATESTYLE from our environment as startup
+	 * parameters, which override "options": set these two again.
+	 */
+	{
+		const char *tz = pg_get_timezone_name(session_timezone);
+
+		if (!ts_conn_exec_ok(conn, psprintf("SET DateStyle = 'ISO, MDY'; SET TimeZone = %s",
+											quote_literal_cstr(tz)),
+							 ts_deadline_after_ms(ts_guc_connect_timeout), err))
+		{
+			ts_conn_close(conn);
+			return NULL;
+		}
+		conn->timezone_sent = MemoryContextStrdup(TopMemoryContext, tz);
+	}
 	return conn;
 }
 

@@ -269,6 +269,22 @@ ts_conn_is_ok(TsConnection *conn)
 }
 
 /*
+ * Make the connection free for a new command: whoever holds it with a
+ * long-lived command (a COPY stream) ends it first.
+ */
+void
+ts_conn_claim(TsConnection *conn)
+{
+	TsConnReleaseCallback cb = conn->release_cb;
+
+	if (cb != NULL)
+	{
+		conn->release_cb = NULL;
+		cb(conn, conn->release_arg);
+	}
+}
+
+/*
  * Send a command (with text parameters when nparams > 0; several statements
  * are allowed without parameters) and flush it.  Returns false and fills
  * *err when the connection failed.
@@ -279,6 +295,7 @@ ts_conn_send(TsConnection *conn, const char *sql, int nparams,
 {
 	int			sent;
 
+	ts_conn_claim(conn);
 	if (nparams > 0)
 		sent = PQsendQueryParams(conn->pg, sql, nparams, NULL, values, NULL, NULL, 0);
 	else

@@ -23,13 +23,23 @@ typedef struct TsConnParams
 	List	   *values;			/* of char * */
 } TsConnParams;
 
-typedef struct TsConnection
+typedef struct TsConnection TsConnection;
+
+/*
+ * Called when someone needs a connection that is busy with a long-lived
+ * command of its owner (a COPY stream): the owner ends it.
+ */
+typedef void (*TsConnReleaseCallback) (TsConnection *conn, void *arg);
+
+struct TsConnection
 {
 	PGconn	   *pg;
 	char	   *node_name;		/* for messages: "[node]: ..." */
 	bool		busy;			/* a command was sent and not fully read */
 	char	   *timezone_sent;	/* TimeZone last sent to the node */
-} TsConnection;
+	TsConnReleaseCallback release_cb;
+	void	   *release_arg;
+};
 
 /* No deadline. */
 #define TS_NO_DEADLINE ((TimestampTz) 0)
@@ -42,6 +52,7 @@ extern TsConnection *ts_conn_open(const char *node_name, const TsConnParams *par
 extern void ts_conn_close(TsConnection *conn);
 extern bool ts_conn_is_ok(TsConnection *conn);
 
+extern void ts_conn_claim(TsConnection *conn);
 extern bool ts_conn_send(TsConnection *conn, const char *sql, int nparams,
 						 const char *const *values, TsRemoteError *err);
 extern PGresult *ts_conn_get_result(TsConnection *conn, TimestampTz deadline,

@@ -1,0 +1,15 @@
+/*-------------------------------------------------------------------------
+ * chunk.h — the chunk of a row, found or created (chunk.c).
+ *-------------------------------------------------------------------------
+ */
+#ifndef TIMESHARD_CHUNK_H
+#define TIMESHARD_CHUNK_H
+
+#include "catalog/hypertable.h"
+
+extern Oid	ts_rel_owner(Oid relid);
+extern TsChunk *ts_chunk_find(TsHypertable *ht, int64 time, Datum space, bool space_isnull);
+extern TsChunk *ts_chunk_find_or_create(TsHypertable *ht, int64 time, Datum space,
+										bool space_isnull);
+
+#endif							/* TIMESHARD_CHUNK_H */
