@@ -16,6 +16,14 @@
 int			ts_guc_worker_naptime = 10000;
 int			ts_guc_connect_timeout = 10000;
 char	   *ts_guc_passfile = NULL;
+int			ts_guc_hypertable_distributed_default = TS_DISTRIBUTED_DEFAULT_AUTO;
+
+static const struct config_enum_entry distributed_default_options[] = {
+	{"auto", TS_DISTRIBUTED_DEFAULT_AUTO, false},
+	{"local", TS_DISTRIBUTED_DEFAULT_LOCAL, false},
+	{"distributed", TS_DISTRIBUTED_DEFAULT_DISTRIBUTED, false},
+	{NULL, 0, false}
+};
 
 /*
  * Define the parameters.  Called from _PG_init, in the postmaster when the
@@ -51,6 +59,17 @@ ts_guc_init(void)
 							   PGC_SIGHUP,
 							   0,
 							   NULL, NULL, NULL);
+
+	DefineCustomEnumVariable("timeshard.hypertable_distributed_default",
+							 "What create_hypertable() makes when neither distributed nor "
+							 "replication_factor is given.",
+							 "auto and local: a local hypertable; distributed: a distributed one.",
+							 &ts_guc_hypertable_distributed_default,
+							 TS_DISTRIBUTED_DEFAULT_AUTO,
+							 distributed_default_options,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("timeshard");
 }

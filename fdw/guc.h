@@ -10,6 +10,15 @@ extern PGDLLIMPORT int ts_guc_worker_naptime;
 extern PGDLLIMPORT int ts_guc_connect_timeout;
 extern PGDLLIMPORT char *ts_guc_passfile;
 
+typedef enum TsDistributedDefault
+{
+	TS_DISTRIBUTED_DEFAULT_AUTO,
+	TS_DISTRIBUTED_DEFAULT_LOCAL,
+	TS_DISTRIBUTED_DEFAULT_DISTRIBUTED
+} TsDistributedDefault;
+
+extern PGDLLIMPORT int ts_guc_hypertable_distributed_default;
+
 extern void ts_guc_init(void);
 
 #endif							/* TIMESHARD_GUC_H */

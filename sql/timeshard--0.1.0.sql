@@ -445,3 +445,31 @@ END
 $$;
 CREATE EVENT TRIGGER timeshard_sql_drop ON sql_drop
     EXECUTE FUNCTION timeshard_internal.on_sql_drop();
+
+---------------------------------------------------------------------------
+-- Distributed hypertables
+---------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.create_distributed_hypertable(
+    relation regclass, time_column_name name, partitioning_column name = NULL,
+    number_partitions integer = NULL, associated_schema_name name = NULL,
+    associated_table_prefix name = NULL, chunk_time_interval anyelement = NULL::bigint,
+    create_default_indexes boolean = true, if_not_exists boolean = false,
+    partitioning_func regproc = NULL, migrate_data boolean = false,
+    chunk_target_size text = NULL, chunk_sizing_func regproc = NULL,
+    time_partitioning_func regproc = NULL, replication_factor integer = NULL,
+    data_nodes name[] = NULL)
+RETURNS TABLE(hypertable_id integer, schema_name name, table_name name, created boolean)
+AS 'MODULE_PATHNAME', 'create_distributed_hypertable' LANGUAGE C VOLATILE;
+
+CREATE FUNCTION @extschema@.create_hypertable(
+    relation regclass, time_column_name name, partitioning_column name = NULL,
+    number_partitions integer = NULL, associated_schema_name name = NULL,
+    associated_table_prefix name = NULL, chunk_time_interval anyelement = NULL::bigint,
+    create_default_indexes boolean = true, if_not_exists boolean = false,
+    partitioning_func regproc = NULL, migrate_data boolean = false,
+    chunk_target_size text = NULL, chunk_sizing_func regproc = NULL,
+    time_partitioning_func regproc = NULL, replication_factor integer = NULL,
+    data_nodes name[] = NULL, distributed boolean = NULL)
+RETURNS TABLE(hypertable_id integer, schema_name name, table_name name, created boolean)
+AS 'MODULE_PATHNAME', 'create_hypertable' LANGUAGE C VOLATILE;

@@ -63,7 +63,10 @@ drop_entry(CacheEntry *entry)
 {
 	if (entry->ht != NULL)
 	{
+		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
 		dead_contexts = lappend(dead_contexts, entry->ht->mcxt);
+		MemoryContextSwitchTo(old);
 	}
 	hash_search(ht_cache, &entry->relid, HASH_REMOVE, NULL);
 }
