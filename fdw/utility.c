@@ -14,11 +14,16 @@
 
 #include "commands/dbcommands.h"
 #include "commands/defrem.h"
+#include "catalog/namespace.h"
+#include "parser/parse_node.h"
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "tcop/utility.h"
 
 #include "bgworker/registry.h"
+#include "catalog/hypertable.h"
+#include "copy_from.h"
+#include "hypertable_drop.h"
 #include "server_hook.h"
 #include "timeshard.h"
 #include "utility.h"
@@ -44,6 +49,44 @@ ts_utility_run(TsUtilityCall *call)
 {
 	call_next(call->pstmt, call->queryString, call->readOnlyTree, call->context,
 			  call->params, call->queryEnv, call->dest, call->qc);
+}
+
+/*
+ * COPY into or out of a distributed hypertable; returns true when it ran
+ * the statement.
+ */
+static bool
+handle_copy(TsUtilityCall *call)
+{
+	CopyStmt   *stmt = (CopyStmt *) call->pstmt->utilityStmt;
+	Oid			relid;
+
+	if (stmt->relation == NULL || !ts_extension_ready())
+		return false;
+	relid = RangeVarGetRelid(stmt->relation, NoLock, true);
+	if (!OidIsValid(relid) || !ts_hypertable_is_distributed(relid))
+		return false;
+	if (stmt->is_from)
+	{
+		ParseState *pstate = make_parsestate(NULL);
+		uint64		rows;
+
+		pstate->p_sourcetext = call->queryString;
+		rows = ts_copy_from(pstate, stmt, relid);
+		if (call->qc)
+			SetQueryCompletion(call->qc, CMDTAG_COPY, rows);
+		free_parsestate(pstate);
+	}
+	else
+	{
+		PlannedStmt *pstmt = copyObject(call->pstmt);
+
+		pstmt->utilityStmt = (Node *) ts_copy_to_as_query(stmt, relid);
+		call->pstmt = pstmt;
+		call->readOnlyTree = false;
+		ts_utility_run(call);
+	}
+	return true;
 }
 
 /*
@@ -142,6 +185,10 @@ timeshard_process_utility(PlannedStmt *pstmt, const char *queryString,
 
 	if (handle_server_statement(&call))
 		return;
+	if (IsA(parsetree, CopyStmt) && handle_copy(&call))
+		return;
+	if (IsA(parsetree, DropStmt) && ts_extension_ready())
+		ts_hypertable_drop_prepare((DropStmt *) parsetree);
 
 	if (!OidIsValid(held_db))
 	{

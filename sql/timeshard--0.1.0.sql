@@ -473,3 +473,64 @@ CREATE FUNCTION @extschema@.create_hypertable(
     data_nodes name[] = NULL, distributed boolean = NULL)
 RETURNS TABLE(hypertable_id integer, schema_name name, table_name name, created boolean)
 AS 'MODULE_PATHNAME', 'create_hypertable' LANGUAGE C VOLATILE;
+
+CREATE FUNCTION @extschema@.show_chunks(
+    relation regclass, older_than "any" = NULL, newer_than "any" = NULL,
+    created_before "any" = NULL, created_after "any" = NULL)
+RETURNS SETOF regclass
+AS 'MODULE_PATHNAME', 'show_chunks' LANGUAGE C STABLE;
+
+CREATE FUNCTION @extschema@.drop_chunks(
+    relation regclass, older_than "any" = NULL, newer_than "any" = NULL,
+    "verbose" boolean = false, created_before "any" = NULL, created_after "any" = NULL)
+RETURNS SETOF text
+AS 'MODULE_PATHNAME', 'drop_chunks' LANGUAGE C VOLATILE;
+
+-- Hypertables of this database: distributed ones on an access node, member
+-- hypertables (replication_factor -1) on a data node.
+CREATE VIEW timeshard_information.hypertables AS
+SELECT h.schema_name AS hypertable_schema,
+       h.table_name AS hypertable_name,
+       pg_catalog.pg_get_userbyid(c.relowner) AS owner,
+       (SELECT count(*) FROM timeshard_catalog.dimension d
+         WHERE d.hypertable_id = h.id)::smallint AS num_dimensions,
+       (SELECT count(*) FROM timeshard_catalog.chunk ch
+         WHERE ch.hypertable_id = h.id) AS num_chunks,
+       false AS compression_enabled,
+       COALESCE(h.replication_factor > 0, false) AS is_distributed,
+       h.replication_factor,
+       (SELECT pg_catalog.array_agg(n.node_name ORDER BY n.node_name)
+          FROM timeshard_catalog.hypertable_data_node n
+         WHERE n.hypertable_id = h.id) AS data_nodes,
+       NULL::name[] AS tablespaces
+  FROM timeshard_catalog.hypertable h
+  JOIN pg_catalog.pg_namespace ns ON ns.nspname = h.schema_name
+  JOIN pg_catalog.pg_class c ON c.relnamespace = ns.oid AND c.relname = h.table_name;
+
+-- Chunks, with their time range and the data nodes that hold them.
+CREATE VIEW timeshard_information.chunks AS
+SELECT h.schema_name AS hypertable_schema,
+       h.table_name AS hypertable_name,
+       ch.schema_name AS chunk_schema,
+       ch.table_name AS chunk_name,
+       d.column_name AS primary_dimension,
+       d.column_type AS primary_dimension_type,
+       CASE WHEN d.column_type IN ('timestamptz'::regtype, 'timestamp'::regtype, 'date'::regtype)
+            THEN timeshard_internal.internal_to_timestamptz(ch.time_start) END AS range_start,
+       CASE WHEN d.column_type IN ('timestamptz'::regtype, 'timestamp'::regtype, 'date'::regtype)
+            THEN timeshard_internal.internal_to_timestamptz(ch.time_end) END AS range_end,
+       CASE WHEN d.column_type IN ('smallint'::regtype, 'integer'::regtype, 'bigint'::regtype)
+            THEN ch.time_start END AS range_start_integer,
+       CASE WHEN d.column_type IN ('smallint'::regtype, 'integer'::regtype, 'bigint'::regtype)
+            THEN ch.time_end END AS range_end_integer,
+       false AS is_compressed,
+       NULL::name AS chunk_tablespace,
+       (SELECT pg_catalog.array_agg(cdn.node_name ORDER BY cdn.node_name)
+          FROM timeshard_catalog.chunk_data_node cdn
+         WHERE cdn.chunk_id = ch.id) AS data_nodes,
+       ch.creation_time AS chunk_creation_time
+  FROM timeshard_catalog.chunk ch
+  JOIN timeshard_catalog.hypertable h ON h.id = ch.hypertable_id
+  JOIN timeshard_catalog.dimension d ON d.hypertable_id = h.id AND d.interval_length IS NOT NULL;
+
+GRANT SELECT ON timeshard_information.hypertables, timeshard_information.chunks TO PUBLIC;
