@@ -74,6 +74,7 @@ ts_copy_from(ParseState *pstate, CopyStmt *stmt, Oid relid)
 	CopyFromState cstate;
 	TsDistInsert *dist;
 	uint64		processed = 0;
+	MemoryContext old;
 
 	if (stmt->whereClause != NULL)
 		ereport(ERROR,
@@ -90,18 +91,27 @@ ts_copy_from(ParseState *pstate, CopyStmt *stmt, Oid relid)
 
 	for (;;)
 	{
+		bool		got;
+
 		CHECK_FOR_INTERRUPTS();
 		ResetPerTupleExprContext(estate);
 		ExecClearTuple(slot);
-		if (!NextCopyFrom(cstate, econtext, slot->tts_values, slot->tts_isnull))
+		/* The row's values, and whatever routing it allocates, go with the row. */
+		old = MemoryContextSwitchTo(GetPerTupleMemoryContext(estate));
+		got = NextCopyFrom(cstate, econtext, slot->tts_values, slot->tts_isnull);
+		if (got)
+		{
+			ExecStoreVirtualTuple(slot);
+			if (desc->constr != NULL && desc->constr->has_generated_stored)
+				ExecComputeStoredGenerated(rri, estate, slot, CMD_INSERT);
+			if (desc->constr != NULL)
+				ExecConstraints(rri, slot, estate);
+			ts_dist_insert_row(dist, slot);
+			processed++;
+		}
+		MemoryContextSwitchTo(old);
+		if (!got)
 			break;
-		ExecStoreVirtualTuple(slot);
-		if (desc->constr != NULL && desc->constr->has_generated_stored)
-			ExecComputeStoredGenerated(rri, estate, slot, CMD_INSERT);
-		if (desc->constr != NULL)
-			ExecConstraints(rri, slot, estate);
-		ts_dist_insert_row(dist, slot);
-		processed++;
 	}
 
 	EndCopyFrom(cstate);

@@ -60,6 +60,7 @@ typedef struct NodeStream
 
 struct TsDistInsert
 {
+	MemoryContext mcxt;			/* what lives as long as the statement */
 	Relation	rel;
 	TsHypertable *ht;
 	int			ncols;			/* columns sent */
@@ -96,9 +97,17 @@ binary_possible(TupleDesc desc)
 	return true;
 }
 
+/*
+ * Start routing rows into the hypertable.  Everything the state needs lives
+ * in its own memory context, so callers may run ts_dist_insert_row in a
+ * per-row context.
+ */
 TsDistInsert *
 ts_dist_insert_begin(Relation rel, TsHypertable *ht)
 {
+	MemoryContext mcxt = AllocSetContextCreate(CurrentMemoryContext, "timeshard insert",
+											   ALLOCSET_DEFAULT_SIZES);
+	MemoryContext old = MemoryContextSwitchTo(mcxt);
 	TsDistInsert *state = palloc0(sizeof(TsDistInsert));
 	TupleDesc	desc = RelationGetDescr(rel);
 	StringInfoData cols;
@@ -131,9 +140,11 @@ ts_dist_insert_begin(Relation rel, TsHypertable *ht)
 							   quote_identifier(ht->schema_name),
 							   quote_identifier(ht->table_name), cols.data,
 							   state->binary ? " WITH (FORMAT binary)" : "");
-	state->row_cxt = AllocSetContextCreate(CurrentMemoryContext, "timeshard insert row",
+	state->mcxt = mcxt;
+	state->row_cxt = AllocSetContextCreate(mcxt, "timeshard insert row",
 										   ALLOCSET_DEFAULT_SIZES);
 	initStringInfo(&state->row);
+	MemoryContextSwitchTo(old);
 	return state;
 }
 
@@ -141,6 +152,7 @@ static NodeStream *
 stream_for(TsDistInsert *state, const char *node_name)
 {
 	NodeStream *stream;
+	MemoryContext old;
 	ListCell   *lc;
 
 	foreach(lc, state->streams)
@@ -149,12 +161,14 @@ stream_for(TsDistInsert *state, const char *node_name)
 		if (strcmp(stream->node_name, node_name) == 0)
 			return stream;
 	}
+	old = MemoryContextSwitchTo(state->mcxt);
 	stream = palloc0(sizeof(NodeStream));
 	stream->owner = state;
 	stream->node_name = pstrdup(node_name);
 	stream->serverid = ts_data_node_get(node_name, false)->serverid;
 	initStringInfo(&stream->buf);
 	state->streams = lappend(state->streams, stream);
+	MemoryContextSwitchTo(old);
 	return stream;
 }
 
@@ -427,8 +441,13 @@ ts_dist_insert_row(TsDistInsert *state, TupleTableSlot *slot)
 		list_free(state->last_streams);
 		state->last_streams = NIL;
 		foreach(lc, chunk->data_nodes)
-			state->last_streams = lappend(state->last_streams,
-										  stream_for(state, (char *) lfirst(lc)));
+		{
+			NodeStream *stream = stream_for(state, (char *) lfirst(lc));
+
+			old = MemoryContextSwitchTo(state->mcxt);
+			state->last_streams = lappend(state->last_streams, stream);
+			MemoryContextSwitchTo(old);
+		}
 	}
 
 	old = MemoryContextSwitchTo(state->row_cxt);

@@ -130,7 +130,12 @@ exec_dist_insert(CustomScanState *node)
 		if (desc->constr != NULL)
 			ExecConstraints(state->rri, state->row, estate);
 
-		ts_dist_insert_row(state->dist, state->row);
+		{
+			MemoryContext old = MemoryContextSwitchTo(GetPerTupleMemoryContext(estate));
+
+			ts_dist_insert_row(state->dist, state->row);
+			MemoryContextSwitchTo(old);
+		}
 		if (state->can_set_tag)
 			estate->es_processed++;
 
