@@ -2,7 +2,9 @@
  * chunk.c — find the chunk of a row on the access node, creating it (on
  * its data nodes and as a foreign table here) when it does not exist yet.
  *
- * Creation, in one distributed transaction:
+ * Creation of a distributed hypertable's chunk, in one distributed
+ * transaction (a local hypertable's chunk is a table here that inherits
+ * from the root, made the same way without steps 4 and 5):
  *	1. lock the hypertable's root in SHARE UPDATE EXCLUSIVE mode: concurrent
  *	   creators queue here, one after the other, and never deadlock (the same
  *	   lock CREATE FOREIGN TABLE ... INHERITS takes on the root anyway);
@@ -314,6 +316,50 @@ create_foreign_table(TsHypertable *ht, TsChunk *chunk)
 	PG_END_TRY();
 }
 
+/*
+ * A local hypertable's chunk: a table like the root (columns, defaults,
+ * constraints, indexes), with its range as a CHECK constraint, that
+ * inherits from the root.
+ */
+static void
+create_local_table(TsHypertable *ht, TsChunk *chunk)
+{
+	char	   *start = ts_internal_to_literal(chunk->time_start, ht->time_type);
+	char	   *end = ts_internal_to_literal(chunk->time_end, ht->time_type);
+	const char *column = quote_identifier(ht->time_column);
+	char	   *type = format_type_be(ht->time_type);
+	char	   *root = qualified(ht->schema_name, ht->table_name);
+	char	   *name = qualified(chunk->schema_name, chunk->table_name);
+	char	   *owner = GetUserNameFromId(ts_rel_owner(ht->relid), false);
+	StringInfoData sql;
+	TsCatalogSpi spi;
+
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "CREATE TABLE %s (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS "
+					 "INCLUDING INDEXES INCLUDING STORAGE INCLUDING COMPRESSION INCLUDING GENERATED)",
+					 name, root);
+	if (start != NULL || end != NULL || chunk->space_modulus != 0)
+	{
+		appendStringInfo(&sql, "; ALTER TABLE %s ADD CONSTRAINT %s CHECK (true", name,
+						 quote_identifier(psprintf("constraint_%d", chunk->id)));
+		if (start != NULL)
+			appendStringInfo(&sql, " AND %s >= %s::%s", column, quote_literal_cstr(start), type);
+		if (end != NULL)
+			appendStringInfo(&sql, " AND %s < %s::%s", column, quote_literal_cstr(end), type);
+		if (chunk->space_modulus != 0)
+			appendStringInfo(&sql, " AND timeshard_internal.get_partition_hash(%s, %d) = %d",
+							 quote_identifier(ht->space_column), chunk->space_modulus,
+							 chunk->space_remainder);
+		appendStringInfoChar(&sql, ')');
+	}
+	appendStringInfo(&sql, "; ALTER TABLE %s INHERIT %s; ALTER TABLE %s OWNER TO %s",
+					 name, root, name, quote_identifier(owner));
+	ts_catalog_spi_connect(&spi);
+	if (SPI_execute(sql.data, false, 0) < 0)
+		elog(ERROR, "could not create chunk %s", name);
+	ts_catalog_spi_finish(&spi);
+}
+
 /* Bounds of a new time slice holding time: aligned, overlapping no slice. */
 static void
 new_slice_bounds(TsHypertable *ht, int64 time, int64 *start, int64 *end)
@@ -400,11 +446,18 @@ ts_chunk_find_or_create(TsHypertable *ht, int64 time, Datum space, bool space_is
 	new_chunk.id = next_chunk_id();
 	new_chunk.schema_name = ht->associated_schema;
 	new_chunk.table_name = psprintf("%s_%d_chunk", ht->associated_prefix, new_chunk.id);
-	new_chunk.data_nodes = choose_replicas(ht, new_chunk.time_start, new_chunk.space_remainder);
-
-	insert_catalog_rows(ht, &new_chunk);
-	create_remote_chunks(ht, &new_chunk);
-	create_foreign_table(ht, &new_chunk);
+	if (ht->replication_factor > 0)
+	{
+		new_chunk.data_nodes = choose_replicas(ht, new_chunk.time_start, new_chunk.space_remainder);
+		insert_catalog_rows(ht, &new_chunk);
+		create_remote_chunks(ht, &new_chunk);
+		create_foreign_table(ht, &new_chunk);
+	}
+	else
+	{
+		insert_catalog_rows(ht, &new_chunk);
+		create_local_table(ht, &new_chunk);
+	}
 	CommandCounterIncrement();
 
 	ts_hypertable_add_chunk(ht, &new_chunk);

@@ -87,7 +87,7 @@ ts_copy_from(ParseState *pstate, CopyStmt *stmt, Oid relid)
 	slot = MakeSingleTupleTableSlot(desc, &TTSOpsVirtual);
 	cstate = BeginCopyFrom(pstate, rel, NULL, stmt->filename, stmt->is_program, NULL,
 						   stmt->attlist, stmt->options);
-	dist = ts_dist_insert_begin(rel, ht);
+	dist = ts_dist_insert_begin(rel, ht, estate);
 
 	for (;;)
 	{

@@ -22,13 +22,20 @@
  */
 #include "postgres.h"
 
+#include "access/attmap.h"
 #include "access/htup_details.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/tupconvert.h"
+#include "access/xact.h"
+#include "executor/executor.h"
 #include "catalog/pg_type.h"
 #include "executor/tuptable.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "storage/latch.h"
+#include "nodes/makefuncs.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -58,9 +65,22 @@ typedef struct NodeStream
 	StringInfoData buf;
 } NodeStream;
 
+/* A chunk of a local hypertable, open for inserts. */
+typedef struct LocalChunk
+{
+	int32		chunk_id;
+	Relation	rel;
+	ResultRelInfo *rri;
+	TupleTableSlot *slot;
+	AttrMap    *map;			/* root's columns to the chunk's, when they differ */
+} LocalChunk;
+
 struct TsDistInsert
 {
 	MemoryContext mcxt;			/* what lives as long as the statement */
+	EState	   *estate;
+	bool		local;			/* a local hypertable: chunks are tables here */
+	List	   *local_chunks;	/* LocalChunk */
 	Relation	rel;
 	TsHypertable *ht;
 	int			ncols;			/* columns sent */
@@ -103,7 +123,7 @@ binary_possible(TupleDesc desc)
  * per-row context.
  */
 TsDistInsert *
-ts_dist_insert_begin(Relation rel, TsHypertable *ht)
+ts_dist_insert_begin(Relation rel, TsHypertable *ht, EState *estate)
 {
 	MemoryContext mcxt = AllocSetContextCreate(CurrentMemoryContext, "timeshard insert",
 											   ALLOCSET_DEFAULT_SIZES);
@@ -114,6 +134,8 @@ ts_dist_insert_begin(Relation rel, TsHypertable *ht)
 
 	state->rel = rel;
 	state->ht = ht;
+	state->estate = estate;
+	state->local = ht->replication_factor <= 0;
 	state->binary = binary_possible(desc);
 	state->attnos = palloc(sizeof(AttrNumber) * desc->natts);
 	state->out_funcs = palloc(sizeof(FmgrInfo) * desc->natts);
@@ -402,9 +424,55 @@ null_time_error(TsDistInsert *state)
 			 errdetail("The time column of a hypertable decides the row's chunk.")));
 }
 
+static LocalChunk *
+local_chunk_for(TsDistInsert *state, TsChunk *chunk)
+{
+	MemoryContext old;
+	LocalChunk *lch;
+	ListCell   *lc;
+
+	foreach(lc, state->local_chunks)
+	{
+		lch = (LocalChunk *) lfirst(lc);
+		if (lch->chunk_id == chunk->id)
+			return lch;
+	}
+	old = MemoryContextSwitchTo(state->mcxt);
+	lch = palloc0(sizeof(LocalChunk));
+	lch->chunk_id = chunk->id;
+	lch->rel = table_openrv(makeRangeVar(chunk->schema_name, chunk->table_name, -1),
+							RowExclusiveLock);
+	lch->rri = makeNode(ResultRelInfo);
+	InitResultRelInfo(lch->rri, lch->rel, 1, NULL, 0);
+	ExecOpenIndices(lch->rri, false);
+	lch->slot = table_slot_create(lch->rel, NULL);
+	lch->map = build_attrmap_by_name_if_req(RelationGetDescr(state->rel),
+											RelationGetDescr(lch->rel));
+	state->local_chunks = lappend(state->local_chunks, lch);
+	MemoryContextSwitchTo(old);
+	return lch;
+}
+
+/* Store the row in a local hypertable's chunk, with its index entries. */
+static void
+insert_local(TsDistInsert *state, TsChunk *chunk, TupleTableSlot *slot)
+{
+	LocalChunk *lch = local_chunk_for(state, chunk);
+	TupleTableSlot *row;
+
+	if (lch->map != NULL)
+		row = execute_attr_map_slot(lch->map, slot, lch->slot);
+	else
+		row = ExecCopySlot(lch->slot, slot);
+	table_tuple_insert(lch->rel, row, GetCurrentCommandId(true), 0, NULL);
+	if (lch->rri->ri_NumIndices > 0)
+		ExecInsertIndexTuples(lch->rri, row, state->estate, false, false, NULL, NIL);
+	state->rows++;
+}
+
 /*
  * Route one row (a slot of the root table's row type) to the data nodes of
- * its chunk.
+ * its chunk (or, for a local hypertable, into its chunk).
  */
 void
 ts_dist_insert_row(TsDistInsert *state, TupleTableSlot *slot)
@@ -437,6 +505,12 @@ ts_dist_insert_row(TsDistInsert *state, TupleTableSlot *slot)
 		chunk = ts_chunk_find(ht, time, space, space_isnull);
 		if (chunk == NULL)
 			chunk = ts_chunk_find_or_create(ht, time, space, space_isnull);
+		if (state->local)
+		{
+			state->last_chunk = chunk;
+			insert_local(state, chunk, slot);
+			return;
+		}
 		state->last_chunk = chunk;
 		list_free(state->last_streams);
 		state->last_streams = NIL;
@@ -448,6 +522,12 @@ ts_dist_insert_row(TsDistInsert *state, TupleTableSlot *slot)
 			state->last_streams = lappend(state->last_streams, stream);
 			MemoryContextSwitchTo(old);
 		}
+	}
+
+	if (state->local)
+	{
+		insert_local(state, chunk, slot);
+		return;
 	}
 
 	old = MemoryContextSwitchTo(state->row_cxt);
@@ -474,9 +554,24 @@ ts_dist_insert_rows(TsDistInsert *state)
 	return state->rows;
 }
 
-/* Send what is left and end every COPY; errors of the nodes surface here. */
+/*
+ * Send what is left and end every COPY; errors of the nodes surface here.
+ * Local chunks are closed (their locks stay until the transaction ends).
+ */
 void
 ts_dist_insert_end(TsDistInsert *state)
 {
+	ListCell   *lc;
+
 	end_all_streams(state);
+	foreach(lc, state->local_chunks)
+	{
+		LocalChunk *lch = (LocalChunk *) lfirst(lc);
+
+		ExecCloseIndices(lch->rri);
+		ExecDropSingleTupleTableSlot(lch->slot);
+		table_close(lch->rel, NoLock);
+	}
+	list_free(state->local_chunks);
+	state->local_chunks = NIL;
 }

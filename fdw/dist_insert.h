@@ -6,14 +6,14 @@
 #ifndef TIMESHARD_DIST_INSERT_H
 #define TIMESHARD_DIST_INSERT_H
 
-#include "executor/tuptable.h"
+#include "nodes/execnodes.h"
 #include "utils/relcache.h"
 
 #include "catalog/hypertable.h"
 
 typedef struct TsDistInsert TsDistInsert;
 
-extern TsDistInsert *ts_dist_insert_begin(Relation rel, TsHypertable *ht);
+extern TsDistInsert *ts_dist_insert_begin(Relation rel, TsHypertable *ht, EState *estate);
 extern void ts_dist_insert_row(TsDistInsert *state, TupleTableSlot *slot);
 extern void ts_dist_insert_end(TsDistInsert *state);
 extern uint64 ts_dist_insert_rows(TsDistInsert *state);

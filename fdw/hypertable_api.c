@@ -372,7 +372,8 @@ insert_catalog(CreateArgs *args, const char *schema, const char *table, Oid time
 					false, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not allocate a hypertable id");
 	ht_id = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-	prefix = args->associated_prefix ? args->associated_prefix : psprintf("_dist_hyper_%d", ht_id);
+	prefix = args->associated_prefix ? args->associated_prefix
+		: psprintf(args->replication_factor > 0 ? "_dist_hyper_%d" : "_hyper_%d", ht_id);
 
 	v6[0] = DirectFunctionCall1(namein, CStringGetDatum(schema));
 	v6[1] = DirectFunctionCall1(namein, CStringGetDatum(table));
@@ -384,7 +385,9 @@ insert_catalog(CreateArgs *args, const char *schema, const char *table, Oid time
 	v6[5] = Int32GetDatum(ht_id);
 	if (SPI_execute_with_args("INSERT INTO timeshard_catalog.hypertable (id, schema_name, table_name, "
 							  "associated_schema_name, associated_table_prefix, replication_factor) "
-							  "VALUES ($6, $1, $2, $3, $4, $5)", 6, t6, v6, NULL, false, 0) != SPI_OK_INSERT)
+							  "VALUES ($6, $1, $2, $3, $4, $5)", 6, t6, v6,
+							  args->replication_factor > 0 ? NULL : "    n ",
+							  false, 0) != SPI_OK_INSERT)
 		elog(ERROR, "could not record the hypertable");
 
 	{
@@ -425,7 +428,7 @@ insert_catalog(CreateArgs *args, const char *schema, const char *table, Oid time
 	}
 	ts_catalog_spi_finish(&spi);
 
-	if (space_dim != 0)
+	if (space_dim != 0 && nodes != NIL)
 		ts_dimension_partitions_update(space_dim, num_slices, nodes, args->replication_factor);
 	return ht_id;
 }
@@ -526,8 +529,12 @@ result_row(FunctionCallInfo fcinfo, int32 id, Oid relid, bool created)
 	return HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls));
 }
 
+/*
+ * Create a hypertable: distributed over data nodes, or local (its chunks are
+ * tables of this database).
+ */
 static Datum
-create_distributed(FunctionCallInfo fcinfo, CreateArgs *args)
+create_hypertable_common(FunctionCallInfo fcinfo, CreateArgs *args, bool distributed)
 {
 	Relation	rel;
 	TsHypertable *existing;
@@ -543,7 +550,7 @@ create_distributed(FunctionCallInfo fcinfo, CreateArgs *args)
 	char	   *table;
 	char	   *qualified;
 
-	if (ts_metadata_role() == TS_ROLE_DATA_NODE)
+	if (distributed && ts_metadata_role() == TS_ROLE_DATA_NODE)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("distributed hypertables are created on the access node"),
@@ -648,8 +655,8 @@ create_distributed(FunctionCallInfo fcinfo, CreateArgs *args)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("associated_table_prefix cannot be empty")));
 
-	nodes = choose_data_nodes(args);
-	if (args->replication_factor > list_length(nodes))
+	nodes = distributed ? choose_data_nodes(args) : NIL;
+	if (distributed && args->replication_factor > list_length(nodes))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("replication factor too large for hypertable \"%s\"", table),
@@ -657,14 +664,16 @@ create_distributed(FunctionCallInfo fcinfo, CreateArgs *args)
 						   list_length(nodes), args->replication_factor),
 				 errhint("Decrease the replication factor or attach more data nodes to the hypertable.")));
 	if (args->space_column != NULL)
-		num_slices = args->number_partitions_given ? args->number_partitions : list_length(nodes);
+		num_slices = args->number_partitions_given ? args->number_partitions
+			: Max(list_length(nodes), 1);
 
 	check_constraints_and_indexes(rel, time_attno, space_attno);
 	if (!table_is_empty(args->relid))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("table \"%s\" is not empty", table),
-				 errdetail("A distributed hypertable keeps no rows on the access node."),
+				 distributed ? errdetail("A distributed hypertable keeps no rows on the access node.")
+				 : errdetail("A hypertable keeps its rows in its chunks."),
 				 errhint("Move the rows elsewhere, create the hypertable, then insert them again.")));
 
 	/* Everything checked: now change things, here and on the nodes. */
@@ -684,8 +693,11 @@ create_distributed(FunctionCallInfo fcinfo, CreateArgs *args)
 		foreach(lc, local_ddl)
 			exec_local((char *) lfirst(lc));
 	}
+	if (!distributed)
+		args->replication_factor = 0;
 	ht_id = insert_catalog(args, schema, table, time_type, interval, space_type, num_slices, nodes);
-	create_on_nodes(args, args->relid, ht_id, num_slices, nodes);
+	if (distributed)
+		create_on_nodes(args, args->relid, ht_id, num_slices, nodes);
 	ts_hypertable_invalidate(args->relid);
 	PG_RETURN_DATUM(result_row(fcinfo, ht_id, args->relid, true));
 }
@@ -696,7 +708,7 @@ create_distributed_hypertable(PG_FUNCTION_ARGS)
 	CreateArgs	args;
 
 	parse_args(fcinfo, &args);
-	return create_distributed(fcinfo, &args);
+	return create_hypertable_common(fcinfo, &args, true);
 }
 
 /*
@@ -731,12 +743,5 @@ create_hypertable(PG_FUNCTION_ARGS)
 				 errmsg("local hypertables cannot set replication_factor"),
 				 errhint("Set distributed=>true or use create_distributed_hypertable() to create a "
 						 "distributed hypertable.")));
-	if (make_distributed)
-		return create_distributed(fcinfo, &args);
-	ereport(ERROR,
-			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-			 errmsg("local hypertables are not supported yet"),
-			 errdetail("timeshard distributes tables over data nodes."),
-			 errhint("Use create_distributed_hypertable(), or create_hypertable(..., distributed => true).")));
-	PG_RETURN_NULL();
+	return create_hypertable_common(fcinfo, &args, make_distributed);
 }

@@ -3,7 +3,8 @@
  * one chunk everywhere.
  *
  * DROP TABLE of a distributed hypertable first drops the member hypertable
- * on every data node and the chunks' foreign tables here, inside the
+ * on every data node and the chunks' foreign tables here (of a local
+ * hypertable: its chunk tables), inside the
  * distributed transaction; PostgreSQL then drops the table itself, and the
  * catalog rows go with it (sql_drop event trigger, foreign keys).
  *-------------------------------------------------------------------------
@@ -114,12 +115,13 @@ ts_hypertable_drop_prepare(DropStmt *stmt)
 		TsHypertable *ht = OidIsValid(relid) ? ts_hypertable_get(relid) : NULL;
 		ListCell   *lc2;
 
-		if (ht == NULL || ht->replication_factor <= 0)
+		if (ht == NULL || ht->replication_factor < 0)
 			continue;
 		if (!pg_class_ownercheck(relid, GetUserId()))
 			aclcheck_error(ACLCHECK_NOT_OWNER, OBJECT_TABLE, get_rel_name(relid));
 
-		exec_on_nodes(node_names(ht),
+		if (ht->replication_factor > 0)
+			exec_on_nodes(node_names(ht),
 					  psprintf("DROP TABLE IF EXISTS %s.%s%s",
 							   quote_identifier(ht->schema_name),
 							   quote_identifier(ht->table_name),

@@ -92,7 +92,7 @@ begin_dist_insert(CustomScanState *node, EState *estate, int eflags)
 	ht = ts_hypertable_get(RelationGetRelid(state->rel));
 	if (ht == NULL)
 		elog(ERROR, "relation \"%s\" is no longer a hypertable", RelationGetRelationName(state->rel));
-	state->dist = ts_dist_insert_begin(state->rel, ht);
+	state->dist = ts_dist_insert_begin(state->rel, ht, estate);
 }
 
 static TupleTableSlot *
@@ -202,7 +202,7 @@ replace_modify_table(PlannedStmt *stmt, Plan *plan)
 		return NULL;
 	rti = linitial_int(mt->resultRelations);
 	rte = rt_fetch(rti, stmt->rtable);
-	if (!ts_hypertable_is_distributed(rte->relid))
+	if (!ts_hypertable_routes_inserts(rte->relid))
 		return NULL;
 
 	if (mt->onConflictAction != ONCONFLICT_NONE)

@@ -64,7 +64,7 @@ handle_copy(TsUtilityCall *call)
 	if (stmt->relation == NULL || !ts_extension_ready())
 		return false;
 	relid = RangeVarGetRelid(stmt->relation, NoLock, true);
-	if (!OidIsValid(relid) || !ts_hypertable_is_distributed(relid))
+	if (!OidIsValid(relid) || !ts_hypertable_routes_inserts(relid))
 		return false;
 	if (stmt->is_from)
 	{

@@ -521,6 +521,19 @@ ts_hypertable_get_by_name(const char *schema, const char *table)
 	return ts_hypertable_get(relid);
 }
 
+/*
+ * Does timeshard route the rows inserted into this table?  True for
+ * distributed and local hypertables (not for a data node's member
+ * hypertables, which PostgreSQL's partitioning routes).
+ */
+bool
+ts_hypertable_routes_inserts(Oid relid)
+{
+	TsHypertable *ht = ts_hypertable_get(relid);
+
+	return ht != NULL && ht->replication_factor >= 0;
+}
+
 bool
 ts_hypertable_is_distributed(Oid relid)
 {

@@ -79,6 +79,7 @@ extern TsHypertable *ts_hypertable_get(Oid relid);
 extern TsHypertable *ts_hypertable_get_by_name(const char *schema, const char *table);
 extern void ts_hypertable_invalidate(Oid relid);
 extern bool ts_hypertable_is_distributed(Oid relid);
+extern bool ts_hypertable_routes_inserts(Oid relid);
 
 extern TsChunk *ts_hypertable_find_chunk(TsHypertable *ht, int64 time, int remainder_or_neg,
 										 TsTimeSlice **slice_out);
