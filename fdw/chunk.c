@@ -463,3 +463,26 @@ ts_chunk_find_or_create(TsHypertable *ht, int64 time, Datum space, bool space_is
 	ts_hypertable_add_chunk(ht, &new_chunk);
 	return ts_chunk_find(ht, time, space, space_isnull);
 }
+
+/* Is the relation a chunk of a hypertable (on this node's catalog)? */
+bool
+ts_chunk_is_chunk(Oid relid)
+{
+	Oid			types[2] = {NAMEOID, NAMEOID};
+	Datum		values[2];
+	char	   *name = get_rel_name(relid);
+	TsCatalogSpi spi;
+	bool		found;
+
+	if (name == NULL || !ts_extension_ready())
+		return false;
+	values[0] = DirectFunctionCall1(namein, CStringGetDatum(get_namespace_name(get_rel_namespace(relid))));
+	values[1] = DirectFunctionCall1(namein, CStringGetDatum(name));
+	ts_catalog_spi_connect(&spi);
+	if (SPI_execute_with_args("SELECT 1 FROM timeshard_catalog.chunk WHERE schema_name = $1 AND table_name = $2",
+							  2, types, values, NULL, true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the chunk catalog");
+	found = SPI_processed > 0;
+	ts_catalog_spi_finish(&spi);
+	return found;
+}

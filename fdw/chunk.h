@@ -8,6 +8,7 @@
 #include "catalog/hypertable.h"
 
 extern Oid	ts_rel_owner(Oid relid);
+extern bool ts_chunk_is_chunk(Oid relid);
 extern TsChunk *ts_chunk_find(TsHypertable *ht, int64 time, Datum space, bool space_isnull);
 extern TsChunk *ts_chunk_find_or_create(TsHypertable *ht, int64 time, Datum space,
 										bool space_isnull);

@@ -76,6 +76,11 @@ ts_copy_from(ParseState *pstate, CopyStmt *stmt, Oid relid)
 	uint64		processed = 0;
 	MemoryContext old;
 
+	if (rel->rd_rel->relrowsecurity)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("COPY FROM not supported with row-level security"),
+				 errhint("Use INSERT statements instead.")));
 	if (stmt->whereClause != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),

@@ -106,8 +106,9 @@ ts_data_node_get_by_id(Oid serverid, bool missing_ok)
 	return data_node_from_server(server);
 }
 
-static int
-compare_by_name(const ListCell *a, const ListCell *b)
+/* list_sort comparator: data nodes by name. */
+int
+ts_data_node_compare_names(const ListCell *a, const ListCell *b)
 {
 	return strcmp(((TsDataNode *) lfirst(a))->name, ((TsDataNode *) lfirst(b))->name);
 }
@@ -135,7 +136,7 @@ ts_data_node_list(void)
 	}
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
-	list_sort(result, compare_by_name);
+	list_sort(result, ts_data_node_compare_names);
 	return result;
 }
 

@@ -27,5 +27,6 @@ extern bool ts_is_data_node_server(Oid serverid);
 extern List *ts_data_node_list(void);
 extern List *ts_data_node_list_from_array(ArrayType *nodes);
 extern void ts_data_node_check_name(const char *name);
+extern int	ts_data_node_compare_names(const ListCell *a, const ListCell *b);
 
 #endif							/* TIMESHARD_DATA_NODE_H */

@@ -125,6 +125,39 @@ exec_one(TsConnection *conn, const char *sql)
 }
 
 /*
+ * Run a statement on the nodes (TsDataNode) inside the distributed
+ * transaction, as the current user, with search_path (NULL: pg_catalog) set
+ * for the statement only.
+ */
+void
+ts_dist_exec_in_txn(List *nodes, const char *sql, const char *search_path)
+{
+	char	   *set_path = search_path
+		? psprintf("SELECT pg_catalog.set_config('search_path', %s, true)",
+				   quote_literal_cstr(search_path))
+		: NULL;
+	List	   *conns = NIL;
+	List	   *sqls = NIL;
+	ListCell   *lc;
+
+	foreach(lc, nodes)
+	{
+		TsDataNode *node = (TsDataNode *) lfirst(lc);
+		TsConnection *conn = ts_remote_txn_connection(node->serverid, GetUserId(), true);
+
+		if (set_path)
+			exec_one(conn, set_path);
+		conns = lappend(conns, conn);
+		sqls = lappend(sqls, (char *) sql);
+	}
+	ts_dist_exec_on_all(conns, sqls);
+	/* Later commands of the transaction run with the pinned path again. */
+	if (set_path)
+		foreach(lc, conns)
+			exec_one((TsConnection *) lfirst(lc), "SET LOCAL search_path = pg_catalog");
+}
+
+/*
  * CALL distributed_exec(query text, node_list name[] = NULL,
  *						 transactional boolean = true)
  */
@@ -159,22 +192,7 @@ distributed_exec(PG_FUNCTION_ARGS)
 
 	if (transactional)
 	{
-		/* SET LOCAL semantics: the path ends with the remote transaction. */
-		set_path = psprintf("SELECT pg_catalog.set_config('search_path', %s, true)",
-							quote_literal_cstr(search_path));
-		foreach(lc, nodes)
-		{
-			TsDataNode *node = (TsDataNode *) lfirst(lc);
-			TsConnection *conn = ts_remote_txn_connection(node->serverid, GetUserId(), true);
-
-			exec_one(conn, set_path);
-			conns = lappend(conns, conn);
-			sqls = lappend(sqls, query);
-		}
-		ts_dist_exec_on_all(conns, sqls);
-		/* Later commands of the transaction run with the pinned path again. */
-		foreach(lc, conns)
-			exec_one((TsConnection *) lfirst(lc), "SET LOCAL search_path = pg_catalog");
+		ts_dist_exec_in_txn(nodes, query, search_path);
 		PG_RETURN_VOID();
 	}
 

@@ -10,5 +10,6 @@
 
 extern List *ts_dist_exec_target_nodes(ArrayType *node_list, const char *what);
 extern void ts_dist_exec_on_all(List *conns, List *sqls);
+extern void ts_dist_exec_in_txn(List *nodes, const char *sql, const char *search_path);
 
 #endif							/* TIMESHARD_DIST_EXEC_H */

@@ -489,6 +489,7 @@ ts_dist_insert_row(TsDistInsert *state, TupleTableSlot *slot)
 	if (slot->tts_isnull[ht->time_attno - 1])
 		null_time_error(state);
 	time = ts_time_to_internal(slot->tts_values[ht->time_attno - 1], ht->time_type);
+	ts_time_check_finite(time, ht->time_type, ht->time_column);
 	if (ht->space_dim_id != 0)
 	{
 		space = slot->tts_values[ht->space_attno - 1];
@@ -505,6 +506,9 @@ ts_dist_insert_row(TsDistInsert *state, TupleTableSlot *slot)
 		chunk = ts_chunk_find(ht, time, space, space_isnull);
 		if (chunk == NULL)
 			chunk = ts_chunk_find_or_create(ht, time, space, space_isnull);
+		if (chunk == NULL)
+			elog(ERROR, "no chunk for time " INT64_FORMAT " in hypertable \"%s\"", time,
+				 ht->table_name);
 		if (state->local)
 		{
 			state->last_chunk = chunk;

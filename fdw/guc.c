@@ -17,6 +17,7 @@ int			ts_guc_worker_naptime = 10000;
 int			ts_guc_connect_timeout = 10000;
 char	   *ts_guc_passfile = NULL;
 int			ts_guc_hypertable_distributed_default = TS_DISTRIBUTED_DEFAULT_AUTO;
+bool		ts_guc_enable_client_ddl_on_data_nodes = false;
 
 static const struct config_enum_entry distributed_default_options[] = {
 	{"auto", TS_DISTRIBUTED_DEFAULT_AUTO, false},
@@ -67,6 +68,16 @@ ts_guc_init(void)
 							 &ts_guc_hypertable_distributed_default,
 							 TS_DISTRIBUTED_DEFAULT_AUTO,
 							 distributed_default_options,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("timeshard.enable_client_ddl_on_data_nodes",
+							 "Allow DDL on member hypertables of a data node from any session.",
+							 "By default only the access node may change them, so that the nodes do "
+							 "not diverge.",
+							 &ts_guc_enable_client_ddl_on_data_nodes,
+							 false,
 							 PGC_USERSET,
 							 0,
 							 NULL, NULL, NULL);

@@ -18,6 +18,7 @@ typedef enum TsDistributedDefault
 } TsDistributedDefault;
 
 extern PGDLLIMPORT int ts_guc_hypertable_distributed_default;
+extern PGDLLIMPORT bool ts_guc_enable_client_ddl_on_data_nodes;
 
 extern void ts_guc_init(void);
 

@@ -249,7 +249,8 @@ choose_data_nodes(CreateArgs *args)
 						 errhint("GRANT USAGE ON FOREIGN SERVER %s TO %s;", quote_identifier(node->name),
 								 quote_identifier(GetUserNameFromId(GetUserId(), false)))));
 		}
-		usable = nodes;
+		usable = list_copy(nodes);
+		list_sort(usable, ts_data_node_compare_names);
 	}
 	else
 	{
@@ -587,6 +588,12 @@ create_hypertable_common(FunctionCallInfo fcinfo, CreateArgs *args, bool distrib
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				 errmsg("\"%s\" is not a table", table),
 				 errhint("Only plain tables can become hypertables.")));
+	if (rel->rd_rel->relrowsecurity)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("hypertables do not support row-level security"),
+				 errdetail("Table \"%s\" has row-level security enabled.", table),
+				 errhint("Disable it with ALTER TABLE ... DISABLE ROW LEVEL SECURITY, or keep the table as it is.")));
 	if (has_superclass(args->relid) || has_subclass(args->relid))
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
@@ -681,6 +688,10 @@ create_hypertable_common(FunctionCallInfo fcinfo, CreateArgs *args, bool distrib
 		List	   *local_ddl = NIL;
 		ListCell   *lc;
 
+		if (args->associated_schema != NULL &&
+			!OidIsValid(get_namespace_oid(args->associated_schema, true)))
+			local_ddl = lappend(local_ddl, psprintf("CREATE SCHEMA %s",
+													quote_identifier(args->associated_schema)));
 		if (!TupleDescAttr(RelationGetDescr(rel), time_attno - 1)->attnotnull)
 			local_ddl = lappend(local_ddl, psprintf("ALTER TABLE %s ALTER COLUMN %s SET NOT NULL",
 													qualified, quote_identifier(args->time_column)));
@@ -737,7 +748,13 @@ create_hypertable(PG_FUNCTION_ARGS)
 	else
 		make_distributed = ts_guc_hypertable_distributed_default == TS_DISTRIBUTED_DEFAULT_DISTRIBUTED;
 
-	if (!make_distributed && (args.replication_factor_given || args.data_nodes != NULL))
+	if (!make_distributed && args.data_nodes != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("local hypertables cannot set data_nodes"),
+				 errhint("Set distributed=>true or use create_distributed_hypertable() to create a "
+						 "distributed hypertable.")));
+	if (!make_distributed && args.replication_factor_given)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("local hypertables cannot set replication_factor"),

@@ -17,6 +17,8 @@
 #include "catalog/objectaddress.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
+#include "chunk.h"
+#include "storage/lmgr.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "utils/acl.h"
@@ -101,11 +103,54 @@ ts_chunk_drop(TsHypertable *ht, TsChunk *chunk)
  * Before DROP TABLE runs: for every distributed hypertable it names, drop
  * the member hypertables on the data nodes and the chunks here.
  */
+static void drop_hypertable(TsHypertable *ht, DropBehavior behavior);
+
+/*
+ * Before DROP TABLE or DROP SCHEMA ... CASCADE runs: drop the hypertables it
+ * removes on the data nodes and their chunks here.  Chunks themselves are
+ * dropped with drop_chunks(), not DROP FOREIGN TABLE.
+ */
 void
 ts_hypertable_drop_prepare(DropStmt *stmt)
 {
 	ListCell   *lc;
 
+	if (stmt->removeType == OBJECT_SCHEMA && stmt->behavior == DROP_CASCADE)
+	{
+		foreach(lc, ts_hypertable_list())
+		{
+			Oid			relid = lfirst_oid(lc);
+			ListCell   *lc2;
+
+			foreach(lc2, stmt->objects)
+			{
+				TsHypertable *ht = ts_hypertable_get(relid);
+
+				if (ht != NULL && ht->replication_factor >= 0 &&
+					strcmp(strVal(lfirst(lc2)), ht->schema_name) == 0)
+				{
+					LockRelationOid(relid, AccessExclusiveLock);
+					drop_hypertable(ht, DROP_CASCADE);
+				}
+			}
+		}
+		return;
+	}
+	if (stmt->removeType == OBJECT_FOREIGN_TABLE || stmt->removeType == OBJECT_TABLE)
+	{
+		foreach(lc, stmt->objects)
+		{
+			RangeVar   *rv = makeRangeVarFromNameList((List *) lfirst(lc));
+			Oid			relid = RangeVarGetRelid(rv, NoLock, true);
+
+			if (OidIsValid(relid) && ts_chunk_is_chunk(relid))
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("\"%s\" is a chunk of a hypertable", get_rel_name(relid)),
+						 errdetail("Dropping it alone would leave its replicas on the data nodes."),
+						 errhint("Use drop_chunks() to drop chunks.")));
+		}
+	}
 	if (stmt->removeType != OBJECT_TABLE)
 		return;
 	foreach(lc, stmt->objects)
@@ -113,34 +158,42 @@ ts_hypertable_drop_prepare(DropStmt *stmt)
 		RangeVar   *rv = makeRangeVarFromNameList((List *) lfirst(lc));
 		Oid			relid = RangeVarGetRelid(rv, AccessExclusiveLock, true);
 		TsHypertable *ht = OidIsValid(relid) ? ts_hypertable_get(relid) : NULL;
-		ListCell   *lc2;
 
 		if (ht == NULL || ht->replication_factor < 0)
 			continue;
-		if (!pg_class_ownercheck(relid, GetUserId()))
-			aclcheck_error(ACLCHECK_NOT_OWNER, OBJECT_TABLE, get_rel_name(relid));
+		drop_hypertable(ht, stmt->behavior);
+	}
+}
 
-		if (ht->replication_factor > 0)
-			exec_on_nodes(node_names(ht),
+/* Drop a hypertable's member hypertables and chunks (not its root). */
+static void
+drop_hypertable(TsHypertable *ht, DropBehavior behavior)
+{
+	ListCell   *lc;
+
+	if (!pg_class_ownercheck(ht->relid, GetUserId()))
+		aclcheck_error(ACLCHECK_NOT_OWNER, OBJECT_TABLE, get_rel_name(ht->relid));
+
+	if (ht->replication_factor > 0)
+		exec_on_nodes(node_names(ht),
 					  psprintf("DROP TABLE IF EXISTS %s.%s%s",
 							   quote_identifier(ht->schema_name),
 							   quote_identifier(ht->table_name),
-							   stmt->behavior == DROP_CASCADE ? " CASCADE" : ""));
-		foreach(lc2, ts_hypertable_all_chunks(ht))
+							   behavior == DROP_CASCADE ? " CASCADE" : ""));
+	foreach(lc, ts_hypertable_all_chunks(ht))
+	{
+		TsChunk    *chunk = (TsChunk *) lfirst(lc);
+		Oid			nsp = get_namespace_oid(chunk->schema_name, true);
+		Oid			chunk_relid = OidIsValid(nsp) ? get_relname_relid(chunk->table_name, nsp)
+			: InvalidOid;
+
+		if (OidIsValid(chunk_relid))
 		{
-			TsChunk    *chunk = (TsChunk *) lfirst(lc2);
-			Oid			nsp = get_namespace_oid(chunk->schema_name, true);
-			Oid			chunk_relid = OidIsValid(nsp) ? get_relname_relid(chunk->table_name, nsp)
-				: InvalidOid;
+			ObjectAddress address;
 
-			if (OidIsValid(chunk_relid))
-			{
-				ObjectAddress address;
-
-				ObjectAddressSet(address, RelationRelationId, chunk_relid);
-				performDeletion(&address, DROP_RESTRICT, PERFORM_DELETION_INTERNAL);
-			}
+			ObjectAddressSet(address, RelationRelationId, chunk_relid);
+			performDeletion(&address, DROP_RESTRICT, PERFORM_DELETION_INTERNAL);
 		}
-		CommandCounterIncrement();
 	}
+	CommandCounterIncrement();
 }

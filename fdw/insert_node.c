@@ -2,8 +2,8 @@
  * insert_node.c — INSERT into a distributed hypertable: the plan node that
  * takes the place of ModifyTable.
  *
- * The planner hook looks for ModifyTable nodes that insert into the root of a
- * distributed hypertable (at the top of the plan, or of a writable CTE's
+ * The planner hook (planner.c) looks for ModifyTable nodes that insert into
+ * the root of a hypertable (at the top of the plan, or of a writable CTE's
  * subplan) and replaces each with a CustomScan, "DistributedInsert", whose
  * child is ModifyTable's own subplan.  The node checks each row's constraints
  * as ModifyTable would, hands it to dist_insert.c, counts it for the command
@@ -47,7 +47,6 @@ typedef struct DistInsertState
 	bool		done;
 } DistInsertState;
 
-static planner_hook_type prev_planner = NULL;
 static CustomScanMethods plan_methods;
 static CustomExecMethods exec_methods;
 
@@ -181,10 +180,10 @@ explain_dist_insert(CustomScanState *node, List *ancestors, ExplainState *es)
 
 /*
  * The CustomScan that takes the place of the ModifyTable, or NULL when the
- * ModifyTable does not insert into a distributed hypertable.
+ * ModifyTable does not insert into a hypertable.
  */
-static Plan *
-replace_modify_table(PlannedStmt *stmt, Plan *plan)
+Plan *
+ts_insert_node_plan(PlannedStmt *stmt, Plan *plan)
 {
 	ModifyTable *mt;
 	Index		rti;
@@ -237,31 +236,6 @@ replace_modify_table(PlannedStmt *stmt, Plan *plan)
 	return (Plan *) cscan;
 }
 
-static PlannedStmt *
-timeshard_planner(Query *parse, const char *query_string, int cursor_options,
-				  ParamListInfo bound_params)
-{
-	PlannedStmt *stmt = prev_planner
-		? prev_planner(parse, query_string, cursor_options, bound_params)
-		: standard_planner(parse, query_string, cursor_options, bound_params);
-	Plan	   *replaced;
-	ListCell   *lc;
-
-	if (stmt->commandType == CMD_SELECT && !stmt->hasModifyingCTE)
-		return stmt;
-	if (!ts_extension_ready())
-		return stmt;
-
-	if ((replaced = replace_modify_table(stmt, stmt->planTree)) != NULL)
-		stmt->planTree = replaced;
-	foreach(lc, stmt->subplans)
-	{
-		if ((replaced = replace_modify_table(stmt, (Plan *) lfirst(lc))) != NULL)
-			lfirst(lc) = replaced;
-	}
-	return stmt;
-}
-
 void
 ts_insert_node_init(void)
 {
@@ -275,7 +249,4 @@ ts_insert_node_init(void)
 	exec_methods.EndCustomScan = end_dist_insert;
 	exec_methods.ReScanCustomScan = rescan_dist_insert;
 	exec_methods.ExplainCustomScan = explain_dist_insert;
-
-	prev_planner = planner_hook;
-	planner_hook = timeshard_planner;
 }

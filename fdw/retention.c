@@ -113,6 +113,11 @@ created_arg(FunctionCallInfo fcinfo, int n)
 	Oid			argtype = get_fn_expr_argtype(fcinfo->flinfo, n);
 	Datum		value = PG_GETARG_DATUM(n);
 
+	if (argtype == TEXTOID)
+	{
+		value = CStringGetDatum(TextDatumGetCString(value));
+		argtype = UNKNOWNOID;
+	}
 	if (argtype == UNKNOWNOID)
 		return DatumGetTimestampTz(DirectFunctionCall3(timestamptz_in, value,
 													   ObjectIdGetDatum(InvalidOid),

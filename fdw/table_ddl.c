@@ -17,6 +17,9 @@
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "catalog/namespace.h"
+
+#include "deparse.h"
 
 #include "table_ddl.h"
 
@@ -46,7 +49,8 @@ query(const char *sql, Oid relid)
 	Oid			types[1] = {OIDOID};
 	Datum		values[1] = {ObjectIdGetDatum(relid)};
 
-	if (SPI_execute_with_args(sql, 1, types, values, NULL, true, 0) != SPI_OK_SELECT)
+	/* Not read-only: see what this transaction just did (indexes, NOT NULL). */
+	if (SPI_execute_with_args(sql, 1, types, values, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the definition of relation %u", relid);
 }
 
@@ -72,6 +76,8 @@ ts_table_ddl_for_member(Oid relid, const char *time_column)
 	pre = lappend(pre, ts_create_schema_if_missing_sql(schema));
 
 	SPI_connect();
+	/* Names come out schema-qualified unless they are in pg_catalog. */
+	ts_push_catalog_search_path();
 
 	/* Columns. */
 	query("SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
@@ -156,6 +162,7 @@ ts_table_ddl_for_member(Oid relid, const char *time_column)
 		foreach(lc, post)
 			result = lappend(result, pstrdup((char *) lfirst(lc)));
 		MemoryContextSwitchTo(spi);
+		PopOverrideSearchPath();
 		SPI_finish();
 		return result;
 	}

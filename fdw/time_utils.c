@@ -150,7 +150,7 @@ ts_internal_to_literal(int64 value, Oid type)
 	struct pg_tm tm;
 	fsec_t		fsec;
 
-	if (value == ts_time_type_min(type) || value == ts_time_type_max(type))
+	if (value <= ts_time_type_min(type) || value >= ts_time_type_max(type))
 		return NULL;
 	switch (type)
 	{
@@ -254,6 +254,10 @@ ts_time_slice_start(int64 value, int64 interval, Oid type)
 	return start;
 }
 
+/*
+ * End (exclusive) of the slice that starts at start.  The last slice of a
+ * type has no end: PG_INT64_MAX, so that it holds the type's largest value.
+ */
 int64
 ts_time_slice_end(int64 start, int64 interval, Oid type)
 {
@@ -265,13 +269,26 @@ ts_time_slice_end(int64 start, int64 interval, Oid type)
 		/* The first slice runs up to the aligned boundary after min. */
 		int64		q = floor_div(start, interval) + 1;
 
-		if (pg_mul_s64_overflow(q, interval, &end) || end > max)
-			return max;
+		if (pg_mul_s64_overflow(q, interval, &end) || end >= max)
+			return PG_INT64_MAX;
 		return end;
 	}
-	if (pg_add_s64_overflow(start, interval, &end) || end > max)
-		return max;
+	if (pg_add_s64_overflow(start, interval, &end) || end >= max)
+		return PG_INT64_MAX;
 	return end;
+}
+
+/* Refuse time values no chunk can hold: infinities. */
+void
+ts_time_check_finite(int64 value, Oid type, const char *column)
+{
+	if (!ts_time_type_is_integer(type) && (value == PG_INT64_MIN || value == PG_INT64_MAX))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("infinite time values cannot be stored in a hypertable"),
+				 errdetail("Column \"%s\" decides the chunk of each row; an infinite value has none.",
+						   column),
+				 errhint("Store a finite time.")));
 }
 
 /* The value's hash partition among modulus partitions. */

@@ -19,6 +19,8 @@
 #include "guc.h"
 #include "timeshard.h"
 #include "insert_node.h"
+#include "modify_node.h"
+#include "planner.h"
 #include "utility.h"
 
 PG_MODULE_MAGIC;
@@ -62,5 +64,7 @@ _PG_init(void)
 
 	ts_utility_hook_install();
 	ts_insert_node_init();
+	ts_modify_node_init();
+	ts_planner_hook_install();
 	ts_launcher_register();
 }

@@ -23,6 +23,7 @@
 #include "bgworker/registry.h"
 #include "catalog/hypertable.h"
 #include "copy_from.h"
+#include "ddl.h"
 #include "hypertable_drop.h"
 #include "server_hook.h"
 #include "timeshard.h"
@@ -186,6 +187,8 @@ timeshard_process_utility(PlannedStmt *pstmt, const char *queryString,
 	if (handle_server_statement(&call))
 		return;
 	if (IsA(parsetree, CopyStmt) && handle_copy(&call))
+		return;
+	if (ts_ddl_process(&call))
 		return;
 	if (IsA(parsetree, DropStmt) && ts_extension_ready())
 		ts_hypertable_drop_prepare((DropStmt *) parsetree);

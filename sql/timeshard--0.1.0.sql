@@ -367,7 +367,7 @@ BEGIN
         parent := format('%I.%I', chunk_schema, slice_name);
         IF to_regclass(parent) IS NULL THEN
             EXECUTE format('CREATE TABLE %s (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS '
-                           'INCLUDING STORAGE INCLUDING COMPRESSION) PARTITION BY HASH (%I)',
+                           'INCLUDING STORAGE INCLUDING COMPRESSION INCLUDING GENERATED) PARTITION BY HASH (%I)',
                            parent, hypertable, space_col);
             EXECUTE format('ALTER TABLE %s OWNER TO %I', parent, owner);
             EXECUTE format('ALTER TABLE %s ATTACH PARTITION %s FOR VALUES %s', hypertable, parent, bounds);
@@ -376,7 +376,7 @@ BEGIN
     END IF;
 
     EXECUTE format('CREATE TABLE %I.%I (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS '
-                   'INCLUDING STORAGE INCLUDING COMPRESSION)', chunk_schema, chunk_name, hypertable);
+                   'INCLUDING STORAGE INCLUDING COMPRESSION INCLUDING GENERATED)', chunk_schema, chunk_name, hypertable);
     chunk := format('%I.%I', chunk_schema, chunk_name)::regclass;
     EXECUTE format('ALTER TABLE %s OWNER TO %I', chunk, owner);
     -- Whoever may read or write the hypertable may do so on its chunks.
@@ -534,3 +534,40 @@ SELECT h.schema_name AS hypertable_schema,
   JOIN timeshard_catalog.dimension d ON d.hypertable_id = h.id AND d.interval_length IS NOT NULL;
 
 GRANT SELECT ON timeshard_information.hypertables, timeshard_information.chunks TO PUBLIC;
+
+---------------------------------------------------------------------------
+-- DDL on member hypertables (data node side)
+---------------------------------------------------------------------------
+
+-- Sessions of the access node announce themselves: DDL on member
+-- hypertables is then allowed in the session.
+CREATE FUNCTION timeshard_internal.set_peer_dist_id(dist_id uuid) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'set_peer_dist_id' LANGUAGE C VOLATILE;
+
+-- Give every partition of a member hypertable (time slices and chunks) the
+-- hypertable's owner and privileges, after GRANT/REVOKE or a new owner.
+CREATE FUNCTION timeshard_internal.sync_chunk_privileges(hypertable regclass) RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    part record;
+    n integer := 0;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM timeshard_catalog.hypertable h
+                     JOIN pg_class c ON c.relname = h.table_name
+                     JOIN pg_namespace s ON s.oid = c.relnamespace AND s.nspname = h.schema_name
+                    WHERE c.oid = hypertable AND h.replication_factor = -1) THEN
+        RAISE EXCEPTION 'table % is not a member of a distributed hypertable', hypertable
+            USING ERRCODE = 'wrong_object_type';
+    END IF;
+    IF NOT pg_has_role(session_user, (SELECT relowner FROM pg_class WHERE oid = hypertable), 'USAGE') THEN
+        RAISE EXCEPTION 'must be owner of table %', hypertable USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    FOR part IN SELECT t.relid FROM pg_partition_tree(hypertable) t WHERE t.relid <> hypertable LOOP
+        UPDATE pg_class c SET relowner = h.relowner, relacl = h.relacl
+          FROM pg_class h
+         WHERE h.oid = hypertable AND c.oid = part.relid;
+        n := n + 1;
+    END LOOP;
+    RETURN n;
+END
+$$;

@@ -33,6 +33,7 @@
 #include "utils/syscache.h"
 #include "pgtime.h"
 
+#include "catalog/metadata.h"
 #include "guc.h"
 #include "remote/cache.h"
 
@@ -293,6 +294,39 @@ ts_conn_open_checked(const char *node_name, TsConnParams *params, Oid userid,
 }
 
 /*
+ * Tell the data node that this session comes from its access node: it then
+ * accepts DDL on its member hypertables from it.  A node that is not (yet) a
+ * member of this distributed database (bootstrap) just says no.
+ */
+static void
+announce_access_node(TsConnCacheEntry *entry)
+{
+	char	   *dist = ts_metadata_get(TS_METADATA_DIST_UUID);
+	TsRemoteError err;
+	const char *values[1];
+	PGresult   *res;
+
+	if (dist == NULL)
+		return;
+	values[0] = dist;
+	res = ts_conn_exec(entry->conn,
+					   "SELECT pg_catalog.to_regproc('timeshard_internal.set_peer_dist_id') IS NOT NULL",
+					   0, NULL, ts_deadline_after_ms(ts_guc_connect_timeout), &err);
+	if (res != NULL && strcmp(PQgetvalue(res, 0, 0), "t") == 0)
+	{
+		PQclear(res);
+		res = ts_conn_exec(entry->conn, "SELECT timeshard_internal.set_peer_dist_id($1::uuid)",
+						   1, values, ts_deadline_after_ms(ts_guc_connect_timeout), &err);
+	}
+	if (res == NULL)
+	{
+		ts_conn_cache_disconnect(entry);
+		ts_remote_error_report(&err, ERROR);
+	}
+	PQclear(res);
+}
+
+/*
  * The cache entry for (server, user), connected.  Throws when the node cannot
  * be reached.
  */
@@ -338,6 +372,7 @@ ts_conn_cache_get(Oid serverid, Oid userid)
 										   ts_conn_password_required(serverid, userid), &err);
 		if (entry->conn == NULL)
 			ts_remote_error_report(&err, ERROR);
+		announce_access_node(entry);
 
 		entry->xact_depth = 0;
 		entry->wrote = false;

@@ -1,0 +1,285 @@
+/*-------------------------------------------------------------------------
+ * deparse.c — what may be sent to a data node, and how to write it as SQL.
+ *
+ * Shippable: expressions made of built-in objects (OIDs below
+ * FirstNormalObjectId) and of timeshard's own functions, that are not
+ * volatile; stable ones are evaluated once on the access node at execution
+ * (see ts_deparse_eval_stable) and travel as constants.  Subqueries,
+ * aggregates in the wrong place, system columns other than tableoid and
+ * anything user-defined stay on the access node.
+ *
+ * SQL is written by PostgreSQL's own deparser (ruleutils) with the search
+ * path narrowed to pg_catalog, so that every object that is not in
+ * pg_catalog comes out schema-qualified, as the data node's sessions
+ * (search_path = pg_catalog) need.
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/sysattr.h"
+#include "catalog/dependency.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_proc.h"
+#include "commands/extension.h"
+#include "executor/executor.h"
+#include "nodes/nodeFuncs.h"
+#include "nodes/makefuncs.h"
+#include "optimizer/optimizer.h"
+#include "utils/datum.h"
+#include "rewrite/rewriteManip.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/ruleutils.h"
+#include "utils/syscache.h"
+
+#include "deparse.h"
+#include "timeshard.h"
+
+/* Is the function one of PostgreSQL's or one of timeshard's? */
+static bool
+function_is_known(Oid funcid)
+{
+	Oid			ext;
+
+	if (funcid < FirstNormalObjectId)
+		return true;
+	ext = get_extension_oid(TS_EXTENSION_NAME, true);
+	return OidIsValid(ext) &&
+		getExtensionOfObject(ProcedureRelationId, funcid) == ext;
+}
+
+static bool
+check_function(Oid funcid, void *context)
+{
+	return !function_is_known(funcid) || func_volatile(funcid) == PROVOLATILE_VOLATILE;
+}
+
+typedef struct ShippableContext
+{
+	Index		varno;			/* the relation whose columns may appear */
+	bool		allow_aggregates;
+} ShippableContext;
+
+static bool
+not_shippable_walker(Node *node, ShippableContext *context)
+{
+	if (node == NULL)
+		return false;
+	if (check_functions_in_node(node, check_function, NULL))
+		return true;
+	switch (nodeTag(node))
+	{
+		case T_Var:
+			{
+				Var		   *var = (Var *) node;
+
+				if (var->varno != context->varno || var->varlevelsup != 0)
+					return true;
+				/* Only user columns and tableoid mean the same on a data node. */
+				if (var->varattno < 0 && var->varattno != TableOidAttributeNumber)
+					return true;
+				if (var->varattno == 0)
+					return true;	/* whole-row reference */
+				return false;
+			}
+		case T_Const:
+		case T_Param:
+		case T_RelabelType:
+		case T_CoerceViaIO:
+		case T_ArrayCoerceExpr:
+		case T_BoolExpr:
+		case T_NullTest:
+		case T_BooleanTest:
+		case T_CaseExpr:
+		case T_CaseWhen:
+		case T_CaseTestExpr:
+		case T_CoalesceExpr:
+		case T_MinMaxExpr:
+		case T_ArrayExpr:
+		case T_RowExpr:
+		case T_FuncExpr:
+		case T_OpExpr:
+		case T_DistinctExpr:
+		case T_NullIfExpr:
+		case T_ScalarArrayOpExpr:
+		case T_List:
+		case T_TargetEntry:
+		case T_SQLValueFunction:
+			break;
+		case T_Aggref:
+			if (!context->allow_aggregates)
+				return true;
+			break;
+		default:
+			/* Sublinks, window functions, ... stay on the access node. */
+			return true;
+	}
+	return expression_tree_walker(node, not_shippable_walker, (void *) context);
+}
+
+/*
+ * May the expression (whose Vars of the hypertable have varno) be sent to a
+ * data node?
+ */
+bool
+ts_is_shippable(Node *expr, Index varno)
+{
+	ShippableContext context = {varno, false};
+
+	return !not_shippable_walker(expr, &context);
+}
+
+bool
+ts_is_shippable_agg(Node *expr, Index varno)
+{
+	ShippableContext context = {varno, true};
+
+	return !not_shippable_walker(expr, &context);
+}
+
+static bool
+contains_var_or_param_walker(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Var) || IsA(node, Param) || IsA(node, Aggref))
+		return true;
+	return expression_tree_walker(node, contains_var_or_param_walker, context);
+}
+
+typedef struct EvalContext
+{
+	ParamListInfo params;
+	EState	   *estate;
+} EvalContext;
+
+static Node *
+eval_mutator(Node *node, EvalContext *context)
+{
+	if (node == NULL)
+		return NULL;
+	if (IsA(node, Param))
+	{
+		Param	   *param = (Param *) node;
+
+		/* External parameters: their values are known now. */
+		if (param->paramkind == PARAM_EXTERN && context->params != NULL &&
+			param->paramid > 0 && param->paramid <= context->params->numParams)
+		{
+			ParamExternData workspace;
+			ParamExternData *prm;
+			int16		typlen;
+			bool		typbyval;
+
+			if (context->params->paramFetch != NULL)
+				prm = context->params->paramFetch(context->params, param->paramid, false,
+												  &workspace);
+			else
+				prm = &context->params->params[param->paramid - 1];
+			if (prm != NULL && OidIsValid(prm->ptype) && prm->ptype == param->paramtype)
+			{
+				get_typlenbyval(param->paramtype, &typlen, &typbyval);
+				return (Node *) makeConst(param->paramtype, param->paramtypmod,
+										  param->paramcollid, typlen,
+										  prm->isnull ? (Datum) 0
+										  : datumCopy(prm->value, typbyval, typlen),
+										  prm->isnull, typbyval);
+			}
+		}
+		return node;
+	}
+	if (!IsA(node, Const) && !IsA(node, Var) && !IsA(node, List) &&
+		!IsA(node, TargetEntry) && !contains_var_or_param_walker(node, NULL) &&
+		exprType(node) != InvalidOid && !IsA(node, CaseTestExpr))
+	{
+		/* Neither columns nor parameters: compute it here, once. */
+		ExprState  *state = ExecInitExpr((Expr *) node, NULL);
+		ExprContext *econtext = GetPerTupleExprContext(context->estate);
+		bool		isnull;
+		Datum		value = ExecEvalExprSwitchContext(state, econtext, &isnull);
+		int16		typlen;
+		bool		typbyval;
+
+		get_typlenbyval(exprType(node), &typlen, &typbyval);
+		return (Node *) makeConst(exprType(node), exprTypmod(node), exprCollation(node), typlen,
+								  isnull ? (Datum) 0 : datumCopy(value, typbyval, typlen),
+								  isnull, typbyval);
+	}
+	return expression_tree_mutator(node, eval_mutator, (void *) context);
+}
+
+/*
+ * The expression with parameters replaced by their values and every part
+ * that reads no column computed here (now(), current_setting(), casts of
+ * literals ...): the data nodes then see constants, the same for all.
+ */
+Node *
+ts_deparse_eval_stable(Node *expr, ParamListInfo params, EState *estate)
+{
+	EvalContext context = {params, estate};
+
+	return eval_mutator(copyObject(expr), &context);
+}
+
+/*
+ * Make pg_catalog the whole search path (until PopOverrideSearchPath), so
+ * that the deparsers qualify every name outside pg_catalog.
+ */
+void
+ts_push_catalog_search_path(void)
+{
+	OverrideSearchPath *path = GetOverrideSearchPath(CurrentMemoryContext);
+
+	path->schemas = NIL;
+	path->addCatalog = true;
+	path->addTemp = false;
+	PushOverrideSearchPath(path);
+}
+
+/*
+ * The expression as SQL for a data node, columns written as
+ * "<alias>.<column>" (alias NULL: the relation's name) of relid, whose Vars
+ * have varno.
+ */
+char *
+ts_deparse_expr(Node *expr, Oid relid, Index varno, const char *alias)
+{
+	Node	   *copy = copyObject(expr);
+	List	   *context;
+	char	   *sql;
+
+	if (varno != 1)
+		ChangeVarNodes(copy, varno, 1, 0);
+	ts_push_catalog_search_path();
+	PG_TRY();
+	{
+		context = deparse_context_for(alias ? alias : get_rel_name(relid), relid);
+		sql = deparse_expression(copy, context, true, false);
+	}
+	PG_FINALLY();
+	{
+		PopOverrideSearchPath();
+	}
+	PG_END_TRY();
+	return sql;
+}
+
+/* A whole query as SQL for a data node. */
+char *
+ts_deparse_query(Query *query)
+{
+	char	   *sql;
+
+	ts_push_catalog_search_path();
+	PG_TRY();
+	{
+		sql = pg_get_querydef(query, false);
+	}
+	PG_FINALLY();
+	{
+		PopOverrideSearchPath();
+	}
+	PG_END_TRY();
+	return sql;
+}

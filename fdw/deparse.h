@@ -1,0 +1,20 @@
+/*-------------------------------------------------------------------------
+ * deparse.h — shippability of expressions and SQL for data nodes
+ * (deparse.c).
+ *-------------------------------------------------------------------------
+ */
+#ifndef TIMESHARD_DEPARSE_H
+#define TIMESHARD_DEPARSE_H
+
+#include "nodes/execnodes.h"
+#include "nodes/params.h"
+#include "nodes/parsenodes.h"
+
+extern bool ts_is_shippable(Node *expr, Index varno);
+extern bool ts_is_shippable_agg(Node *expr, Index varno);
+extern Node *ts_deparse_eval_stable(Node *expr, ParamListInfo params, EState *estate);
+extern char *ts_deparse_expr(Node *expr, Oid relid, Index varno, const char *alias);
+extern char *ts_deparse_query(Query *query);
+extern void ts_push_catalog_search_path(void);
+
+#endif							/* TIMESHARD_DEPARSE_H */
