@@ -47,6 +47,7 @@
 #include "dist_insert.h"
 #include "remote/txn.h"
 #include "time_utils.h"
+#include "upsert.h"
 
 /* Hand a node's buffer to libpq when it holds this much. */
 #define STREAM_FLUSH_BYTES (256 * 1024)
@@ -80,6 +81,7 @@ struct TsDistInsert
 	MemoryContext mcxt;			/* what lives as long as the statement */
 	EState	   *estate;
 	bool		local;			/* a local hypertable: chunks are tables here */
+	TsUpsert   *upsert;			/* ON CONFLICT: statements instead of COPY */
 	List	   *local_chunks;	/* LocalChunk */
 	Relation	rel;
 	TsHypertable *ht;
@@ -509,10 +511,17 @@ ts_dist_insert_row(TsDistInsert *state, TupleTableSlot *slot)
 		if (chunk == NULL)
 			elog(ERROR, "no chunk for time " INT64_FORMAT " in hypertable \"%s\"", time,
 				 ht->table_name);
+		if (state->local || state->upsert)
+			state->last_chunk = chunk;
 		if (state->local)
 		{
-			state->last_chunk = chunk;
 			insert_local(state, chunk, slot);
+			return;
+		}
+		if (state->upsert)
+		{
+			ts_upsert_row(state->upsert, chunk, slot);
+			state->rows++;
 			return;
 		}
 		state->last_chunk = chunk;
@@ -531,6 +540,12 @@ ts_dist_insert_row(TsDistInsert *state, TupleTableSlot *slot)
 	if (state->local)
 	{
 		insert_local(state, chunk, slot);
+		return;
+	}
+	if (state->upsert)
+	{
+		ts_upsert_row(state->upsert, chunk, slot);
+		state->rows++;
 		return;
 	}
 
@@ -552,6 +567,25 @@ ts_dist_insert_row(TsDistInsert *state, TupleTableSlot *slot)
 	state->rows++;
 }
 
+/*
+ * Rows go as INSERT ... ON CONFLICT statements (conflict: the clause from
+ * "ON CONFLICT" on), with RETURNING * when returning.
+ */
+TsUpsert *
+ts_dist_insert_on_conflict(TsDistInsert *state, const char *conflict, bool returning)
+{
+	MemoryContext old = MemoryContextSwitchTo(state->mcxt);
+
+	if (state->local)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("ON CONFLICT is not supported on local hypertables"),
+				 errhint("Use a distributed hypertable, or check for the row before inserting.")));
+	state->upsert = ts_upsert_begin(state->rel, state->ht, conflict, returning);
+	MemoryContextSwitchTo(old);
+	return state->upsert;
+}
+
 uint64
 ts_dist_insert_rows(TsDistInsert *state)
 {
@@ -567,6 +601,8 @@ ts_dist_insert_end(TsDistInsert *state)
 {
 	ListCell   *lc;
 
+	if (state->upsert)
+		ts_upsert_end(state->upsert);
 	end_all_streams(state);
 	foreach(lc, state->local_chunks)
 	{

@@ -10,6 +10,7 @@
 #include "utils/relcache.h"
 
 #include "catalog/hypertable.h"
+#include "upsert.h"
 
 typedef struct TsDistInsert TsDistInsert;
 
@@ -17,5 +18,7 @@ extern TsDistInsert *ts_dist_insert_begin(Relation rel, TsHypertable *ht, EState
 extern void ts_dist_insert_row(TsDistInsert *state, TupleTableSlot *slot);
 extern void ts_dist_insert_end(TsDistInsert *state);
 extern uint64 ts_dist_insert_rows(TsDistInsert *state);
+extern TsUpsert *ts_dist_insert_on_conflict(TsDistInsert *state, const char *conflict,
+											  bool returning);
 
 #endif							/* TIMESHARD_DIST_INSERT_H */

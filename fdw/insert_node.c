@@ -24,11 +24,17 @@
 #include "optimizer/optimizer.h"
 #include "optimizer/planner.h"
 #include "parser/parsetree.h"
+#include "access/htup_details.h"
+#include "catalog/pg_index.h"
+#include "utils/syscache.h"
 #include "utils/lsyscache.h"
+#include "utils/ruleutils.h"
+#include "utils/builtins.h"
 #include "utils/rel.h"
 
 #include "catalog/hypertable.h"
 #include "dist_insert.h"
+#include "deparse.h"
 #include "insert_node.h"
 
 #define DIST_INSERT_NAME "DistributedInsert"
@@ -45,7 +51,20 @@ typedef struct DistInsertState
 	ProjectionInfo *project;
 	TsDistInsert *dist;
 	bool		done;
+
+	/* ON CONFLICT, when there is one */
+	OnConflictAction on_conflict;
+	char	   *conflict_target;	/* "(col, ...)" or "" */
+	List	   *conflict_cols;	/* attnos set by DO UPDATE */
+	List	   *conflict_set;	/* their expressions */
+	Node	   *conflict_where;
+	TsUpsert   *upsert;
+	TupleTableSlot *returned;	/* a row returned by a data node */
+	uint64		counted;		/* affected rows already in es_processed */
 } DistInsertState;
+
+/* EXCLUDED.column travels through deparsing as a parameter with this base. */
+#define EXCLUDED_PARAM_BASE 100000
 
 static CustomScanMethods plan_methods;
 static CustomExecMethods exec_methods;
@@ -60,7 +79,77 @@ create_state(CustomScan *cscan)
 	state->rti = intVal(linitial(cscan->custom_private));
 	state->can_set_tag = boolVal(lsecond(cscan->custom_private));
 	state->returning = (List *) lthird(cscan->custom_private);
+	state->on_conflict = (OnConflictAction) intVal(lfourth(cscan->custom_private));
+	if (state->on_conflict != ONCONFLICT_NONE)
+	{
+		state->conflict_target = strVal(list_nth(cscan->custom_private, 4));
+		state->conflict_cols = (List *) list_nth(cscan->custom_private, 5);
+		state->conflict_set = (List *) list_nth(cscan->custom_private, 6);
+		state->conflict_where = (Node *) list_nth(cscan->custom_private, 7);
+	}
 	return (Node *) state;
+}
+
+/* The expression as SQL: EXCLUDED.column placeholders written back. */
+static char *
+conflict_expr_sql(DistInsertState *state, Node *expr, EState *estate)
+{
+	Node	   *evaluated = ts_deparse_eval_stable(expr, estate->es_param_list_info, estate);
+	char	   *sql = ts_deparse_expr(evaluated, RelationGetRelid(state->rel), state->rti,
+									  RelationGetRelationName(state->rel));
+	TupleDesc	desc = RelationGetDescr(state->rel);
+
+	/* Longest numbers first, so that $100012 is not taken for $10001... */
+	for (int attno = desc->natts; attno >= 1; attno--)
+	{
+		char	   *placeholder = psprintf("$%d", EXCLUDED_PARAM_BASE + attno);
+		char	   *excluded = psprintf("excluded.%s",
+										quote_identifier(NameStr(TupleDescAttr(desc, attno - 1)->attname)));
+		StringInfoData out;
+		char	   *p = sql;
+		char	   *hit;
+
+		initStringInfo(&out);
+		while ((hit = strstr(p, placeholder)) != NULL)
+		{
+			appendBinaryStringInfo(&out, p, hit - p);
+			appendStringInfoString(&out, excluded);
+			p = hit + strlen(placeholder);
+		}
+		appendStringInfoString(&out, p);
+		sql = out.data;
+	}
+	return sql;
+}
+
+/* ON CONFLICT ... as the data nodes get it. */
+static char *
+conflict_clause(DistInsertState *state, EState *estate)
+{
+	StringInfoData sql;
+	ListCell   *lc;
+	ListCell   *lc2;
+	TupleDesc	desc = RelationGetDescr(state->rel);
+
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "ON CONFLICT %s", state->conflict_target);
+	if (state->on_conflict == ONCONFLICT_NOTHING)
+	{
+		appendStringInfoString(&sql, " DO NOTHING");
+		return sql.data;
+	}
+	appendStringInfoString(&sql, " DO UPDATE SET ");
+	forboth(lc, state->conflict_cols, lc2, state->conflict_set)
+	{
+		AttrNumber	attno = lfirst_int(lc);
+
+		appendStringInfo(&sql, "%s%s = %s", foreach_current_index(lc) > 0 ? ", " : "",
+						 quote_identifier(NameStr(TupleDescAttr(desc, attno - 1)->attname)),
+						 conflict_expr_sql(state, (Node *) ((TargetEntry *) lfirst(lc2))->expr, estate));
+	}
+	if (state->conflict_where != NULL)
+		appendStringInfo(&sql, " WHERE %s", conflict_expr_sql(state, state->conflict_where, estate));
+	return sql.data;
 }
 
 static void
@@ -92,6 +181,13 @@ begin_dist_insert(CustomScanState *node, EState *estate, int eflags)
 	if (ht == NULL)
 		elog(ERROR, "relation \"%s\" is no longer a hypertable", RelationGetRelationName(state->rel));
 	state->dist = ts_dist_insert_begin(state->rel, ht, estate);
+	if (state->on_conflict != ONCONFLICT_NONE)
+	{
+		state->upsert = ts_dist_insert_on_conflict(state->dist, conflict_clause(state, estate),
+												   state->returning != NIL);
+		state->returned = ExecInitExtraTupleSlot(estate, RelationGetDescr(state->rel),
+												 &TTSOpsHeapTuple);
+	}
 }
 
 static TupleTableSlot *
@@ -106,6 +202,28 @@ exec_dist_insert(CustomScanState *node)
 	{
 		TupleTableSlot *in;
 
+		/* Upserts: what the data nodes returned comes out first. */
+		if (state->upsert != NULL)
+		{
+			uint64		affected = ts_upsert_affected(state->upsert);
+
+			if (state->can_set_tag && affected > state->counted)
+			{
+				estate->es_processed += affected - state->counted;
+				state->counted = affected;
+			}
+			if (state->project != NULL &&
+				ts_upsert_next_returned(state->upsert, state->returned))
+			{
+				ExprContext *econtext = node->ss.ps.ps_ExprContext;
+
+				/* The projection expects its values deformed, as in a virtual slot. */
+				slot_getallattrs(state->returned);
+				ResetExprContext(econtext);
+				econtext->ecxt_scantuple = state->returned;
+				return ExecProject(state->project);
+			}
+		}
 		if (state->done)
 			return NULL;
 		ResetPerTupleExprContext(estate);
@@ -114,6 +232,8 @@ exec_dist_insert(CustomScanState *node)
 		{
 			state->done = true;
 			ts_dist_insert_end(state->dist);
+			if (state->upsert != NULL)
+				continue;		/* the last answers may have rows and counts */
 			return NULL;
 		}
 
@@ -135,6 +255,8 @@ exec_dist_insert(CustomScanState *node)
 			ts_dist_insert_row(state->dist, state->row);
 			MemoryContextSwitchTo(old);
 		}
+		if (state->upsert != NULL)
+			continue;
 		if (state->can_set_tag)
 			estate->es_processed++;
 
@@ -178,6 +300,79 @@ explain_dist_insert(CustomScanState *node, List *ancestors, ExplainState *es)
 	ExplainPropertyText("Transfer", "COPY to the data nodes' hypertables", es);
 }
 
+typedef struct ExcludedContext
+{
+	List	   *excl_tlist;
+} ExcludedContext;
+
+/* EXCLUDED columns (INNER_VAR after set_plan_refs) become placeholders. */
+static Node *
+excluded_mutator(Node *node, ExcludedContext *context)
+{
+	if (node == NULL)
+		return NULL;
+	if (IsA(node, Var) && ((Var *) node)->varno == INNER_VAR)
+	{
+		Var		   *var = (Var *) node;
+		TargetEntry *tle = list_nth(context->excl_tlist, var->varattno - 1);
+		Var		   *excl = (Var *) tle->expr;
+		Param	   *param = makeNode(Param);
+
+		param->paramkind = PARAM_EXTERN;
+		param->paramid = EXCLUDED_PARAM_BASE + excl->varattno;
+		param->paramtype = var->vartype;
+		param->paramtypmod = var->vartypmod;
+		param->paramcollid = var->varcollid;
+		param->location = -1;
+		return (Node *) param;
+	}
+	return expression_tree_mutator(node, excluded_mutator, (void *) context);
+}
+
+/*
+ * What the plan node needs to write ON CONFLICT for the data nodes: the
+ * conflict target (the columns of the arbiter index), and for DO UPDATE the
+ * columns set, their expressions and the condition.
+ */
+static List *
+conflict_private(ModifyTable *mt, Index rti, Oid relid)
+{
+	ExcludedContext context = {mt->exclRelTlist};
+	char	   *target = "";
+	List	   *set = NIL;
+	Node	   *where = NULL;
+
+	if (mt->arbiterIndexes != NIL)
+	{
+		Oid			index = linitial_oid(mt->arbiterIndexes);
+
+		HeapTuple	itup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(index));
+		bool		partial = HeapTupleIsValid(itup) &&
+			!heap_attisnull(itup, Anum_pg_index_indpred, NULL);
+
+		if (HeapTupleIsValid(itup))
+			ReleaseSysCache(itup);
+		if (partial)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("ON CONFLICT with a partial unique index is not supported on distributed hypertables"),
+					 errhint("Use a unique index without a WHERE clause.")));
+		target = psprintf("(%s)", pg_get_indexdef_columns(index, false));
+	}
+	if (mt->onConflictAction == ONCONFLICT_UPDATE)
+	{
+		set = (List *) excluded_mutator((Node *) mt->onConflictSet, &context);
+		where = excluded_mutator(mt->onConflictWhere, &context);
+		if (!ts_is_shippable((Node *) set, rti) || !ts_is_shippable(where, rti))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("ON CONFLICT DO UPDATE expressions must be able to run on the data nodes"),
+					 errdetail("The SET list or the WHERE condition uses something only the access node has."),
+					 errhint("Use built-in functions and operators in DO UPDATE.")));
+	}
+	return list_make4(makeString(target), list_copy(mt->onConflictCols), set, where);
+}
+
 /*
  * The CustomScan that takes the place of the ModifyTable, or NULL when the
  * ModifyTable does not insert into a hypertable.
@@ -193,6 +388,7 @@ ts_insert_node_plan(PlannedStmt *stmt, Plan *plan)
 	List	   *tlist = NIL;
 	ListCell   *lc;
 	AttrNumber	resno = 1;
+	List	   *on_conflict = NIL;
 
 	if (plan == NULL || !IsA(plan, ModifyTable))
 		return NULL;
@@ -205,10 +401,7 @@ ts_insert_node_plan(PlannedStmt *stmt, Plan *plan)
 		return NULL;
 
 	if (mt->onConflictAction != ONCONFLICT_NONE)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("ON CONFLICT is not supported on distributed hypertables yet")));
-
+		on_conflict = conflict_private(mt, rti, rte->relid);
 	if (mt->returningLists != NIL)
 		returning = (List *) linitial(mt->returningLists);
 
@@ -216,7 +409,9 @@ ts_insert_node_plan(PlannedStmt *stmt, Plan *plan)
 	cscan->methods = &plan_methods;
 	cscan->scan.scanrelid = 0;
 	cscan->custom_plans = list_make1(outerPlan(mt));
-	cscan->custom_private = list_make3(makeInteger(rti), makeBoolean(mt->canSetTag), returning);
+	cscan->custom_private = list_concat(list_make4(makeInteger(rti), makeBoolean(mt->canSetTag),
+												   returning, makeInteger(mt->onConflictAction)),
+										on_conflict);
 	cscan->custom_scan_tlist = returning;
 	foreach(lc, returning)
 	{
