@@ -32,6 +32,7 @@
 #include "data_node_api.h"
 #include "data_node_join.h"
 #include "guc.h"
+#include "membership.h"
 #include "remote/cache.h"
 #include "remote/txn.h"
 #include "timeshard.h"
@@ -422,6 +423,8 @@ delete_data_node(PG_FUNCTION_ARGS)
 {
 	char	   *node_name = arg_name(fcinfo, 0);
 	bool		if_exists = PG_ARGISNULL(1) ? false : PG_GETARG_BOOL(1);
+	bool		force = PG_ARGISNULL(2) ? false : PG_GETARG_BOOL(2);
+	bool		repartition = PG_ARGISNULL(3) ? true : PG_GETARG_BOOL(3);
 	bool		drop_database = PG_ARGISNULL(4) ? false : PG_GETARG_BOOL(4);
 	TsDataNode *node;
 	ObjectAddress address;
@@ -446,6 +449,9 @@ delete_data_node(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("could not drop the database on data node \"%s\"", node_name),
 				 errdetail("The data node configuration lacks the \"dbname\" option.")));
+
+	/* Off every hypertable first: never the last copy of a chunk. */
+	ts_membership_detach_all(node, force, repartition);
 
 	if (drop_database)
 	{

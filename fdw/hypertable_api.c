@@ -474,17 +474,20 @@ ts_dimension_partitions_update(int32 dimension_id, int num_slices, List *nodes, 
 	ts_catalog_spi_finish(&spi);
 }
 
-/* Create the member hypertable on every data node, all at once. */
-static void
-create_on_nodes(CreateArgs *args, Oid relid, int32 ht_id, int num_slices, List *nodes)
+/*
+ * Create the member hypertable on every one of nodes (TsDataNode), all at
+ * once, in the distributed transaction.
+ */
+void
+ts_hypertable_create_members(Oid relid, const char *time_column, const char *space_column,
+							 int num_slices, const char *assoc_schema, const char *assoc_prefix,
+							 List *nodes)
 {
-	List	   *ddl = ts_table_ddl_for_member(relid, args->time_column);
+	List	   *ddl = ts_table_ddl_for_member(relid, time_column);
 	List	   *conns = NIL;
 	char	   *qualified = psprintf("%s.%s",
 									 quote_identifier(get_namespace_name(get_rel_namespace(relid))),
 									 quote_identifier(get_rel_name(relid)));
-	char	   *prefix = args->associated_prefix ? args->associated_prefix
-		: psprintf("_dist_hyper_%d", ht_id);
 	ListCell   *lc;
 
 	foreach(lc, nodes)
@@ -492,14 +495,13 @@ create_on_nodes(CreateArgs *args, Oid relid, int32 ht_id, int num_slices, List *
 														GetUserId(), true));
 	ddl = lappend(ddl, psprintf("SELECT timeshard_internal.register_member_hypertable(%s, %s, %s, %s, %s, %s)",
 								quote_literal_cstr(qualified),
-								quote_literal_cstr(args->time_column),
-								args->space_column ? quote_literal_cstr(args->space_column) : "NULL",
-								args->space_column ? psprintf("%d", num_slices) : "NULL",
-								quote_literal_cstr(args->associated_schema
-												   ? args->associated_schema : TS_INTERNAL_SCHEMA),
-								quote_literal_cstr(prefix)));
-	if (args->associated_schema != NULL)
-		ddl = lcons(ts_create_schema_if_missing_sql(args->associated_schema), ddl);
+								quote_literal_cstr(time_column),
+								space_column ? quote_literal_cstr(space_column) : "NULL",
+								space_column ? psprintf("%d", num_slices) : "NULL",
+								quote_literal_cstr(assoc_schema),
+								quote_literal_cstr(assoc_prefix)));
+	if (strcmp(assoc_schema, TS_INTERNAL_SCHEMA) != 0)
+		ddl = lcons(ts_create_schema_if_missing_sql(assoc_schema), ddl);
 	foreach(lc, ddl)
 	{
 		List	   *sqls = NIL;
@@ -708,7 +710,12 @@ create_hypertable_common(FunctionCallInfo fcinfo, CreateArgs *args, bool distrib
 		args->replication_factor = 0;
 	ht_id = insert_catalog(args, schema, table, time_type, interval, space_type, num_slices, nodes);
 	if (distributed)
-		create_on_nodes(args, args->relid, ht_id, num_slices, nodes);
+		ts_hypertable_create_members(args->relid, args->time_column, args->space_column, num_slices,
+									 args->associated_schema ? args->associated_schema
+									 : TS_INTERNAL_SCHEMA,
+									 args->associated_prefix ? args->associated_prefix
+									 : psprintf("_dist_hyper_%d", ht_id),
+									 nodes);
 	ts_hypertable_invalidate(args->relid);
 	PG_RETURN_DATUM(result_row(fcinfo, ht_id, args->relid, true));
 }

@@ -21,6 +21,7 @@
 #include "data_node.h"
 #include "data_node_api.h"
 #include "data_node_join.h"
+#include "membership.h"
 #include "remote/txn.h"
 #include "server_hook.h"
 
@@ -106,8 +107,12 @@ ts_server_drop(TsUtilityCall *call)
 		if (node != NULL)
 			nodes = lappend(nodes, node);
 	}
+	/* Like delete_data_node(force => false): data keeps the node. */
 	foreach(lc, nodes)
+	{
+		ts_membership_detach_all((TsDataNode *) lfirst(lc), false, true);
 		ts_data_node_leave((TsDataNode *) lfirst(lc));
+	}
 	ts_utility_run(call);
 	CommandCounterIncrement();
 	foreach(lc, nodes)

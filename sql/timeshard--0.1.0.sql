@@ -571,3 +571,95 @@ BEGIN
     RETURN n;
 END
 $$;
+
+---------------------------------------------------------------------------
+-- Data nodes of distributed hypertables
+---------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.attach_data_node(
+    node_name name, hypertable regclass, if_not_attached boolean = false,
+    repartition boolean = true)
+RETURNS TABLE(hypertable_id integer, node_hypertable_id integer, node_name name)
+AS 'MODULE_PATHNAME', 'attach_data_node' LANGUAGE C VOLATILE;
+
+CREATE FUNCTION @extschema@.detach_data_node(
+    node_name name, hypertable regclass = NULL, if_attached boolean = false,
+    force boolean = false, repartition boolean = true, drop_remote_data boolean = false)
+RETURNS integer
+AS 'MODULE_PATHNAME', 'detach_data_node' LANGUAGE C VOLATILE;
+
+CREATE FUNCTION @extschema@.set_number_partitions(
+    hypertable regclass, number_partitions integer, dimension_name name = NULL)
+RETURNS void
+AS 'MODULE_PATHNAME', 'set_number_partitions' LANGUAGE C VOLATILE;
+
+CREATE FUNCTION @extschema@.set_replication_factor(
+    hypertable regclass, replication_factor integer)
+RETURNS void
+AS 'MODULE_PATHNAME', 'set_replication_factor' LANGUAGE C VOLATILE;
+
+CREATE FUNCTION @extschema@.set_chunk_time_interval(
+    hypertable regclass, chunk_time_interval anyelement, dimension_name name = NULL)
+RETURNS void
+AS 'MODULE_PATHNAME', 'set_chunk_time_interval' LANGUAGE C VOLATILE;
+
+---------------------------------------------------------------------------
+-- Sizes
+---------------------------------------------------------------------------
+
+-- On a data node: the sizes of a member hypertable (all its partitions).
+CREATE FUNCTION timeshard_internal.member_size(hypertable regclass,
+    OUT table_bytes bigint, OUT index_bytes bigint, OUT toast_bytes bigint, OUT total_bytes bigint)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT COALESCE(sum(pg_relation_size(t.relid)), 0)::bigint,
+           COALESCE(sum(pg_indexes_size(t.relid)), 0)::bigint,
+           COALESCE(sum(CASE WHEN c.reltoastrelid <> 0
+                             THEN pg_total_relation_size(c.reltoastrelid) END), 0)::bigint,
+           COALESCE(sum(pg_total_relation_size(t.relid)), 0)::bigint
+      FROM pg_partition_tree(hypertable) t
+      JOIN pg_class c ON c.oid = t.relid
+     WHERE t.isleaf OR t.relid = hypertable
+$$;
+
+-- On a data node: the sizes of each chunk of a member hypertable.
+CREATE FUNCTION timeshard_internal.member_chunk_sizes(hypertable regclass)
+RETURNS TABLE(chunk_schema name, chunk_name name, table_bytes bigint, index_bytes bigint,
+              toast_bytes bigint, total_bytes bigint)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT n.nspname, c.relname,
+           pg_relation_size(t.relid), pg_indexes_size(t.relid),
+           CASE WHEN c.reltoastrelid <> 0 THEN pg_total_relation_size(c.reltoastrelid) ELSE 0 END,
+           pg_total_relation_size(t.relid)
+      FROM pg_partition_tree(hypertable) t
+      JOIN pg_class c ON c.oid = t.relid
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE t.isleaf
+     ORDER BY 1, 2
+$$;
+
+-- On a data node: the rows its statistics know in each chunk.
+CREATE FUNCTION timeshard_internal.member_row_estimate(hypertable regclass)
+RETURNS TABLE(chunk_schema name, chunk_name name, estimate bigint)
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT n.nspname, c.relname, GREATEST(c.reltuples, 0)::bigint
+      FROM pg_partition_tree(hypertable) t
+      JOIN pg_class c ON c.oid = t.relid
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE t.isleaf
+$$;
+
+CREATE FUNCTION @extschema@.hypertable_detailed_size(hypertable regclass)
+RETURNS TABLE(table_bytes bigint, index_bytes bigint, toast_bytes bigint, total_bytes bigint,
+              node_name name)
+AS 'MODULE_PATHNAME', 'hypertable_detailed_size' LANGUAGE C STABLE;
+
+CREATE FUNCTION @extschema@.hypertable_size(hypertable regclass) RETURNS bigint
+AS 'MODULE_PATHNAME', 'hypertable_size' LANGUAGE C STABLE;
+
+CREATE FUNCTION @extschema@.chunks_detailed_size(hypertable regclass)
+RETURNS TABLE(chunk_schema name, chunk_name name, table_bytes bigint, index_bytes bigint,
+              toast_bytes bigint, total_bytes bigint, node_name name)
+AS 'MODULE_PATHNAME', 'chunks_detailed_size' LANGUAGE C STABLE;
+
+CREATE FUNCTION @extschema@.approximate_row_count(relation regclass) RETURNS bigint
+AS 'MODULE_PATHNAME', 'approximate_row_count' LANGUAGE C STABLE;
