@@ -29,6 +29,7 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/rel.h"
 #include "utils/syscache.h"
 
 #include "catalog/catalog_spi.h"
@@ -485,4 +486,36 @@ ts_chunk_is_chunk(Oid relid)
 	found = SPI_processed > 0;
 	ts_catalog_spi_finish(&spi);
 	return found;
+}
+
+/*
+ * The names of the data nodes holding replicas of the chunk whose foreign
+ * table is rel, by name.
+ */
+List *
+ts_chunk_replica_names(Relation rel)
+{
+	Oid			types[2] = {NAMEOID, NAMEOID};
+	Datum		values[2];
+	TsCatalogSpi spi;
+	List	   *names = NIL;
+	MemoryContext caller = CurrentMemoryContext;
+
+	values[0] = DirectFunctionCall1(namein, CStringGetDatum(get_namespace_name(RelationGetNamespace(rel))));
+	values[1] = DirectFunctionCall1(namein, CStringGetDatum(RelationGetRelationName(rel)));
+	ts_catalog_spi_connect(&spi);
+	if (SPI_execute_with_args("SELECT d.node_name FROM timeshard_catalog.chunk c "
+							  "JOIN timeshard_catalog.chunk_data_node d ON d.chunk_id = c.id "
+							  "WHERE c.schema_name = $1 AND c.table_name = $2 ORDER BY 1",
+							  2, types, values, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read the replicas of chunk %s", RelationGetRelationName(rel));
+	for (uint64 i = 0; i < SPI_processed; i++)
+	{
+		MemoryContext spi_cxt = MemoryContextSwitchTo(caller);
+
+		names = lappend(names, pstrdup(SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1)));
+		MemoryContextSwitchTo(spi_cxt);
+	}
+	ts_catalog_spi_finish(&spi);
+	return names;
 }

@@ -6,9 +6,11 @@
 #define TIMESHARD_CHUNK_H
 
 #include "catalog/hypertable.h"
+#include "utils/relcache.h"
 
 extern Oid	ts_rel_owner(Oid relid);
 extern bool ts_chunk_is_chunk(Oid relid);
+extern List *ts_chunk_replica_names(Relation rel);
 extern TsChunk *ts_chunk_find(TsHypertable *ht, int64 time, Datum space, bool space_isnull);
 extern TsChunk *ts_chunk_find_or_create(TsHypertable *ht, int64 time, Datum space,
 										bool space_isnull);

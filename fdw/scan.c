@@ -32,7 +32,7 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 
-#include "catalog/catalog_spi.h"
+#include "chunk.h"
 #include "data_node.h"
 #include "remote/txn.h"
 #include "scan.h"
@@ -112,34 +112,12 @@ choose_replica(Relation rel)
 {
 	ForeignTable *ft = GetForeignTable(RelationGetRelid(rel));
 	TsDataNode *primary = ts_data_node_get_by_id(ft->serverid, false);
-	TsCatalogSpi spi;
-	Oid			types[2] = {NAMEOID, NAMEOID};
-	Datum		values[2];
-	List	   *replicas = NIL;
+	List	   *replicas;
 	ListCell   *lc;
-	MemoryContext caller = CurrentMemoryContext;
 
 	if (primary->available)
 		return primary;
-
-	values[0] = DirectFunctionCall1(namein, CStringGetDatum(get_namespace_name(RelationGetNamespace(rel))));
-	values[1] = DirectFunctionCall1(namein, CStringGetDatum(RelationGetRelationName(rel)));
-	ts_catalog_spi_connect(&spi);
-	if (SPI_execute_with_args("SELECT d.node_name FROM timeshard_catalog.chunk c "
-							  "JOIN timeshard_catalog.chunk_data_node d ON d.chunk_id = c.id "
-							  "WHERE c.schema_name = $1 AND c.table_name = $2 ORDER BY 1",
-							  2, types, values, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read the replicas of chunk %s", RelationGetRelationName(rel));
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		MemoryContext spi_cxt = MemoryContextSwitchTo(caller);
-
-		replicas = lappend(replicas, pstrdup(SPI_getvalue(SPI_tuptable->vals[i],
-														  SPI_tuptable->tupdesc, 1)));
-		MemoryContextSwitchTo(spi_cxt);
-	}
-	ts_catalog_spi_finish(&spi);
-
+	replicas = ts_chunk_replica_names(rel);
 	foreach(lc, replicas)
 	{
 		TsDataNode *node = ts_data_node_get((char *) lfirst(lc), true);
