@@ -75,6 +75,7 @@ ts_copy_from(ParseState *pstate, CopyStmt *stmt, Oid relid)
 	TsDistInsert *dist;
 	uint64		processed = 0;
 	MemoryContext old;
+	ErrorContextCallback errcallback;
 
 	if (rel->rd_rel->relrowsecurity)
 		ereport(ERROR,
@@ -88,11 +89,18 @@ ts_copy_from(ParseState *pstate, CopyStmt *stmt, Oid relid)
 				 errhint("Load into a staging table, then INSERT ... SELECT ... WHERE.")));
 	check_copy_permissions(stmt, rel, CopyGetAttnums(desc, rel, stmt->attlist));
 
-	InitResultRelInfo(rri, rel, 1, NULL, 0);
+	/* No range table here: index 0 keeps error details from looking for one. */
+	InitResultRelInfo(rri, rel, 0, NULL, 0);
 	slot = MakeSingleTupleTableSlot(desc, &TTSOpsVirtual);
 	cstate = BeginCopyFrom(pstate, rel, NULL, stmt->filename, stmt->is_program, NULL,
 						   stmt->attlist, stmt->options);
 	dist = ts_dist_insert_begin(rel, ht, estate);
+
+	/* Errors say which line and column of the input they come from. */
+	errcallback.callback = CopyFromErrorCallback;
+	errcallback.arg = (void *) cstate;
+	errcallback.previous = error_context_stack;
+	error_context_stack = &errcallback;
 
 	for (;;)
 	{
@@ -119,6 +127,7 @@ ts_copy_from(ParseState *pstate, CopyStmt *stmt, Oid relid)
 			break;
 	}
 
+	error_context_stack = errcallback.previous;
 	EndCopyFrom(cstate);
 	ts_dist_insert_end(dist);
 	ExecDropSingleTupleTableSlot(slot);

@@ -63,6 +63,8 @@ typedef struct ChunkScanState
 
 static unsigned int cursor_number = 0;
 
+static void open_cursor(ChunkScanState *state);
+
 /* libpq results live outside memory contexts: free ours with the query's. */
 static void
 release_batch(void *arg)
@@ -180,6 +182,12 @@ ts_scan_begin(ForeignScanState *node, int eflags)
 	state->conn = ts_remote_txn_connection(state->serverid,
 										   rte->checkAsUser ? rte->checkAsUser : GetUserId(),
 										   false);
+	/*
+	 * Open the cursor now: its snapshot must not see rows this statement
+	 * writes later in the same remote transaction (INSERT ... SELECT from
+	 * the same hypertable).
+	 */
+	open_cursor(state);
 }
 
 static void
@@ -189,6 +197,14 @@ remote_exec(ChunkScanState *state, const char *sql)
 
 	if (!ts_conn_exec_ok(state->conn, sql, TS_NO_DEADLINE, &err))
 		ts_remote_error_report(&err, ERROR);
+}
+
+static void
+open_cursor(ChunkScanState *state)
+{
+	state->cursor = ++cursor_number;
+	remote_exec(state, psprintf("DECLARE c%u NO SCROLL CURSOR FOR %s", state->cursor, state->sql));
+	state->cursor_open = true;
 }
 
 static void
@@ -203,11 +219,7 @@ fetch_batch(ChunkScanState *state)
 		state->batch = NULL;
 	}
 	if (!state->cursor_open)
-	{
-		state->cursor = ++cursor_number;
-		remote_exec(state, psprintf("DECLARE c%u NO SCROLL CURSOR FOR %s", state->cursor, state->sql));
-		state->cursor_open = true;
-	}
+		open_cursor(state);
 	sql = psprintf("FETCH %d FROM c%u", FETCH_ROWS, state->cursor);
 	state->batch = ts_conn_exec(state->conn, sql, 0, NULL, TS_NO_DEADLINE, &err);
 	if (state->batch == NULL)

@@ -2,9 +2,9 @@
  * time_utils.c — conversions between time values and internal time, chunk
  * time slices, and the space partition of a value.
  *
- * Time slices are aligned on multiples of the interval counted from internal
- * time zero (2000-01-01 00:00 UTC for timestamps, 0 for integers), and
- * clamped to the range of the column type.
+ * Time slices are aligned on multiples of the interval counted from the Unix
+ * epoch (1970-01-01 00:00 UTC, as TimescaleDB; 0 for integers), and clamped
+ * to the range of the column type.
  *
  * A value's space partition is its PostgreSQL hash partition (the same hash
  * the data nodes' native hash partitions use): hash of the value with the
@@ -241,15 +241,30 @@ floor_div(int64 a, int64 b)
 	return q;
 }
 
+/*
+ * Where slices are counted from, in internal time: the Unix epoch for time
+ * types (as TimescaleDB: weekly chunks start on Thursdays), 0 for integers.
+ */
+static int64
+slice_origin(Oid type)
+{
+	if (ts_time_type_is_integer(type))
+		return 0;
+	return -((int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY);
+}
+
 /* Start of the aligned slice holding value, clamped to the type's range. */
 int64
 ts_time_slice_start(int64 value, int64 interval, Oid type)
 {
 	int64		min = ts_time_type_min(type);
-	int64		q = floor_div(value, interval);
+	int64		origin = slice_origin(type);
+	int64		shifted;
 	int64		start;
 
-	if (value == PG_INT64_MIN || pg_mul_s64_overflow(q, interval, &start) || start < min)
+	if (value == PG_INT64_MIN || pg_sub_s64_overflow(value, origin, &shifted) ||
+		pg_mul_s64_overflow(floor_div(shifted, interval), interval, &start) ||
+		pg_add_s64_overflow(start, origin, &start) || start < min)
 		return min;
 	return start;
 }
@@ -267,9 +282,11 @@ ts_time_slice_end(int64 start, int64 interval, Oid type)
 	if (start == ts_time_type_min(type))
 	{
 		/* The first slice runs up to the aligned boundary after min. */
-		int64		q = floor_div(start, interval) + 1;
+		int64		origin = slice_origin(type);
+		int64		q = floor_div(start - origin, interval) + 1;
 
-		if (pg_mul_s64_overflow(q, interval, &end) || end >= max)
+		if (pg_mul_s64_overflow(q, interval, &end) || pg_add_s64_overflow(end, origin, &end) ||
+			end >= max)
 			return PG_INT64_MAX;
 		return end;
 	}
