@@ -470,6 +470,19 @@ SELECT * FROM di_small ORDER BY time, v;
 ---------------------------------------------------------------------------
 \set rmcmd 'rm -f ' :'binfile' ' ' :'typesfile'
 COPY (SELECT WHERE false) TO PROGRAM :'rmcmd';
+-- COPY checks each row on the access node as INSERT does: a NULL time or
+-- a failed CHECK stops the COPY, names the line, and leaves nothing behind.
+SELECT count(*) AS before FROM di_rf1;
+COPY di_rf1 (time, device, value) FROM STDIN;
+2024-01-03 00:00:00+00	1	1
+\N	1	1
+\.
+COPY di_rf1 (time, device, value) FROM STDIN;
+2024-01-03 00:00:00+00	1	1
+2024-01-03 00:00:00+00	1	-1
+\.
+SELECT count(*) AS after FROM di_rf1;
+
 DROP VIEW di_chunks;
 DROP TABLE di_rf1, di_rf2, di_types, di_builtin, di_types_copy, di_builtin_copy, di_types_text, di_types_csv,
            di_gen, di_small;
