@@ -19,6 +19,7 @@
 #include "access/sysattr.h"
 #include "catalog/dependency.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_collation.h"
 #include "catalog/pg_proc.h"
 #include "commands/extension.h"
 #include "executor/executor.h"
@@ -61,12 +62,77 @@ typedef struct ShippableContext
 	bool		allow_aggregates;
 } ShippableContext;
 
+/* The collation of a column the expression is, or InvalidOid. */
+static Oid
+column_collation(Node *node)
+{
+	while (node != NULL && IsA(node, RelabelType))
+		node = (Node *) ((RelabelType *) node)->arg;
+	return node != NULL && IsA(node, Var) ? ((Var *) node)->varcollid : InvalidOid;
+}
+
+/*
+ * The deparsed SQL carries no COLLATE clauses: a data node applies the
+ * default collation, or that of the columns compared.  Anything else (an
+ * explicit COLLATE) must stay on the access node.
+ */
+static bool
+collation_is_implicit(Node *node)
+{
+	Oid			collid;
+	List	   *args = NIL;
+	ListCell   *lc;
+
+	if (IsA(node, RelabelType))
+	{
+		RelabelType *r = (RelabelType *) node;
+
+		return !OidIsValid(r->resultcollid) || r->resultcollid == exprCollation((Node *) r->arg);
+	}
+	if (IsA(node, CollateExpr))
+		return false;
+	collid = exprInputCollation(node);
+	if (!OidIsValid(collid) || collid == DEFAULT_COLLATION_OID)
+		return true;
+	switch (nodeTag(node))
+	{
+		case T_OpExpr:
+		case T_DistinctExpr:
+		case T_NullIfExpr:
+			args = ((OpExpr *) node)->args;
+			break;
+		case T_FuncExpr:
+			args = ((FuncExpr *) node)->args;
+			break;
+		case T_ScalarArrayOpExpr:
+			args = ((ScalarArrayOpExpr *) node)->args;
+			break;
+		case T_MinMaxExpr:
+			args = ((MinMaxExpr *) node)->args;
+			break;
+		case T_Aggref:
+			foreach(lc, ((Aggref *) node)->args)
+				args = lappend(args, ((TargetEntry *) lfirst(lc))->expr);
+			break;
+		default:
+			break;
+	}
+	foreach(lc, args)
+	{
+		if (column_collation((Node *) lfirst(lc)) == collid)
+			return true;
+	}
+	return false;
+}
+
 static bool
 not_shippable_walker(Node *node, ShippableContext *context)
 {
 	if (node == NULL)
 		return false;
 	if (check_functions_in_node(node, check_function, NULL))
+		return true;
+	if (!collation_is_implicit(node))
 		return true;
 	switch (nodeTag(node))
 	{
@@ -152,6 +218,7 @@ typedef struct EvalContext
 {
 	ParamListInfo params;
 	EState	   *estate;
+	bool		exec_params;	/* evaluate the executor's parameters too */
 } EvalContext;
 
 static Node *
@@ -187,6 +254,21 @@ eval_mutator(Node *node, EvalContext *context)
 										  prm->isnull, typbyval);
 			}
 		}
+		/* Parameters of the executor (subqueries, correlated values). */
+		if (param->paramkind == PARAM_EXEC && context->exec_params)
+		{
+			ExprState  *state = ExecInitExpr((Expr *) node, NULL);
+			ExprContext *econtext = GetPerTupleExprContext(context->estate);
+			bool		isnull;
+			Datum		value = ExecEvalExprSwitchContext(state, econtext, &isnull);
+			int16		typlen;
+			bool		typbyval;
+
+			get_typlenbyval(param->paramtype, &typlen, &typbyval);
+			return (Node *) makeConst(param->paramtype, param->paramtypmod, param->paramcollid,
+									  typlen, isnull ? (Datum) 0 : datumCopy(value, typbyval, typlen),
+									  isnull, typbyval);
+		}
 		return node;
 	}
 	if (!IsA(node, Const) && !IsA(node, Var) && !IsA(node, List) &&
@@ -217,7 +299,19 @@ eval_mutator(Node *node, EvalContext *context)
 Node *
 ts_deparse_eval_stable(Node *expr, ParamListInfo params, EState *estate)
 {
-	EvalContext context = {params, estate};
+	EvalContext context = {params, estate, true};
+
+	return eval_mutator(copyObject(expr), &context);
+}
+
+/*
+ * The same before the executor's parameters are set (EXPLAIN without
+ * ANALYZE): those stay parameters.
+ */
+Node *
+ts_deparse_eval_stable_no_exec(Node *expr, ParamListInfo params, EState *estate)
+{
+	EvalContext context = {params, estate, false};
 
 	return eval_mutator(copyObject(expr), &context);
 }

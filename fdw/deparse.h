@@ -13,6 +13,7 @@
 extern bool ts_is_shippable(Node *expr, Index varno);
 extern bool ts_is_shippable_agg(Node *expr, Index varno);
 extern Node *ts_deparse_eval_stable(Node *expr, ParamListInfo params, EState *estate);
+extern Node *ts_deparse_eval_stable_no_exec(Node *expr, ParamListInfo params, EState *estate);
 extern char *ts_deparse_expr(Node *expr, Oid relid, Index varno, const char *alias);
 extern char *ts_deparse_query(Query *query);
 extern void ts_push_catalog_search_path(void);

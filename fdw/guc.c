@@ -18,6 +18,9 @@ int			ts_guc_connect_timeout = 10000;
 char	   *ts_guc_passfile = NULL;
 int			ts_guc_hypertable_distributed_default = TS_DISTRIBUTED_DEFAULT_AUTO;
 bool		ts_guc_enable_client_ddl_on_data_nodes = false;
+bool		ts_guc_enable_per_data_node_queries = true;
+bool		ts_guc_enable_remote_explain = false;
+int			ts_guc_fetch_size = 10000;
 
 static const struct config_enum_entry distributed_default_options[] = {
 	{"auto", TS_DISTRIBUTED_DEFAULT_AUTO, false},
@@ -81,6 +84,36 @@ ts_guc_init(void)
 							 PGC_USERSET,
 							 0,
 							 NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("timeshard.enable_per_data_node_queries",
+							 "Read distributed hypertables with one query per data node.",
+							 "Off: one query per chunk, nothing pushed down but the rows' "
+							 "columns (for comparison and troubleshooting).",
+							 &ts_guc_enable_per_data_node_queries,
+							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("timeshard.enable_remote_explain",
+							 "Show the data nodes' own plans in EXPLAIN of a distributed query.",
+							 "Each node is asked to EXPLAIN its remote query (costs one round trip "
+							 "per node).",
+							 &ts_guc_enable_remote_explain,
+							 false,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomIntVariable("timeshard.fetch_size",
+							"Rows fetched from a data node at a time by a distributed query.",
+							"The next batch is requested as soon as one arrives, so that the node "
+							"works while the access node consumes.",
+							&ts_guc_fetch_size,
+							10000, 1, 1000000,
+							PGC_USERSET,
+							0,
+							NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("timeshard");
 }

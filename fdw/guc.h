@@ -19,6 +19,9 @@ typedef enum TsDistributedDefault
 
 extern PGDLLIMPORT int ts_guc_hypertable_distributed_default;
 extern PGDLLIMPORT bool ts_guc_enable_client_ddl_on_data_nodes;
+extern PGDLLIMPORT bool ts_guc_enable_per_data_node_queries;
+extern PGDLLIMPORT bool ts_guc_enable_remote_explain;
+extern PGDLLIMPORT int ts_guc_fetch_size;
 
 extern void ts_guc_init(void);
 

@@ -4,18 +4,22 @@
  * After PostgreSQL has planned a statement, the plan nodes that write into a
  * hypertable are replaced: INSERT by DistributedInsert (insert_node.c),
  * UPDATE and DELETE that can run on the data nodes by DistributedModify
- * (modify_node.c).
+ * (modify_node.c).  On a data node, a query for partial aggregates gets
+ * its partial Agg (partialize.c).  Reads of distributed hypertables are
+ * planned by the path hooks of query/dist_scan_path.c.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "optimizer/planner.h"
 #include "parser/parsetree.h"
+#include "utils/guc.h"
 
 #include "catalog/hypertable.h"
 #include "insert_node.h"
 #include "modify_node.h"
 #include "planner.h"
+#include "query/partialize.h"
 
 static planner_hook_type prev_planner = NULL;
 
@@ -32,6 +36,27 @@ timeshard_planner(Query *parse, const char *query_string, int cursor_options,
 	if ((parse->commandType == CMD_UPDATE || parse->commandType == CMD_DELETE) &&
 		ts_extension_ready() && ts_modify_is_pushable(parse))
 		pushable = copyObject(parse);
+
+	/*
+	 * A data node asked for partial aggregates: one Agg node over the rows,
+	 * which partialize.c turns into a partial one.
+	 */
+	if (parse->commandType == CMD_SELECT && parse->hasAggs && ts_extension_ready() &&
+		ts_partialize_in_query(parse))
+	{
+		int			nest = NewGUCNestLevel();
+
+		(void) set_config_option("max_parallel_workers_per_gather", "0", PGC_USERSET,
+								 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+		(void) set_config_option("enable_partitionwise_aggregate", "off", PGC_USERSET,
+								 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+		stmt = prev_planner
+			? prev_planner(parse, query_string, cursor_options, bound_params)
+			: standard_planner(parse, query_string, cursor_options, bound_params);
+		AtEOXact_GUC(true, nest);
+		ts_partialize_plan(stmt);
+		return stmt;
+	}
 
 	stmt = prev_planner
 		? prev_planner(parse, query_string, cursor_options, bound_params)

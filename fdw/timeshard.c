@@ -21,6 +21,7 @@
 #include "insert_node.h"
 #include "modify_node.h"
 #include "planner.h"
+#include "query/dist_scan.h"
 #include "utility.h"
 
 PG_MODULE_MAGIC;
@@ -66,5 +67,6 @@ _PG_init(void)
 	ts_insert_node_init();
 	ts_modify_node_init();
 	ts_planner_hook_install();
+	ts_dist_scan_hooks_install();
 	ts_launcher_register();
 }

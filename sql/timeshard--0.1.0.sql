@@ -663,3 +663,89 @@ AS 'MODULE_PATHNAME', 'chunks_detailed_size' LANGUAGE C STABLE;
 
 CREATE FUNCTION @extschema@.approximate_row_count(relation regclass) RETURNS bigint
 AS 'MODULE_PATHNAME', 'approximate_row_count' LANGUAGE C STABLE;
+
+---------------------------------------------------------------------------
+-- Queries: partial aggregation on data nodes
+---------------------------------------------------------------------------
+
+-- Wraps an aggregate in a query the access node sends to a data node: the
+-- node's planner returns the aggregate's partial state instead (bytea).
+CREATE FUNCTION timeshard_internal.partialize_agg(anyelement) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'partialize_agg' LANGUAGE C PARALLEL SAFE;
+CREATE FUNCTION timeshard_internal.state_to_bytea(anyelement) RETURNS bytea
+    AS 'MODULE_PATHNAME', 'state_to_bytea' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+---------------------------------------------------------------------------
+-- time_bucket (fdw/time_bucket.c)
+---------------------------------------------------------------------------
+-- TimescaleDB's overloads, with its parameter names.  All are IMMUTABLE:
+-- timestamptz without a timezone argument is bucketed on the UTC timeline,
+-- whatever the session's TimeZone, so data nodes compute what the access
+-- node would.  The timezone form is not STRICT: a NULL origin or "offset"
+-- means the default (it returns NULL for a NULL width, ts or timezone).
+
+CREATE FUNCTION @extschema@.time_bucket(bucket_width smallint, ts smallint)
+RETURNS smallint
+AS 'MODULE_PATHNAME', 'time_bucket_int16' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.time_bucket(bucket_width smallint, ts smallint, "offset" smallint)
+RETURNS smallint
+AS 'MODULE_PATHNAME', 'time_bucket_int16' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.time_bucket(bucket_width integer, ts integer)
+RETURNS integer
+AS 'MODULE_PATHNAME', 'time_bucket_int32' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.time_bucket(bucket_width integer, ts integer, "offset" integer)
+RETURNS integer
+AS 'MODULE_PATHNAME', 'time_bucket_int32' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.time_bucket(bucket_width bigint, ts bigint)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'time_bucket_int64' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.time_bucket(bucket_width bigint, ts bigint, "offset" bigint)
+RETURNS bigint
+AS 'MODULE_PATHNAME', 'time_bucket_int64' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.time_bucket(bucket_width interval, ts timestamp)
+RETURNS timestamp
+AS 'MODULE_PATHNAME', 'time_bucket_timestamp' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.time_bucket(bucket_width interval, ts timestamp, origin timestamp)
+RETURNS timestamp
+AS 'MODULE_PATHNAME', 'time_bucket_timestamp' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.time_bucket(bucket_width interval, ts timestamp, "offset" interval)
+RETURNS timestamp
+AS 'MODULE_PATHNAME', 'time_bucket_timestamp_offset' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.time_bucket(bucket_width interval, ts timestamptz)
+RETURNS timestamptz
+AS 'MODULE_PATHNAME', 'time_bucket_timestamptz' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.time_bucket(bucket_width interval, ts timestamptz, origin timestamptz)
+RETURNS timestamptz
+AS 'MODULE_PATHNAME', 'time_bucket_timestamptz' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.time_bucket(bucket_width interval, ts timestamptz, "offset" interval)
+RETURNS timestamptz
+AS 'MODULE_PATHNAME', 'time_bucket_timestamptz_offset' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.time_bucket(
+    bucket_width interval, ts timestamptz, timezone text,
+    origin timestamptz DEFAULT NULL, "offset" interval DEFAULT NULL)
+RETURNS timestamptz
+AS 'MODULE_PATHNAME', 'time_bucket_timestamptz_timezone' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.time_bucket(bucket_width interval, ts date)
+RETURNS date
+AS 'MODULE_PATHNAME', 'time_bucket_date' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.time_bucket(bucket_width interval, ts date, origin date)
+RETURNS date
+AS 'MODULE_PATHNAME', 'time_bucket_date' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.time_bucket(bucket_width interval, ts date, "offset" interval)
+RETURNS date
+AS 'MODULE_PATHNAME', 'time_bucket_date_offset' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

@@ -329,6 +329,8 @@ remote_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 		{
 			/* Unknown state: the whole remote transaction is lost. */
 			entry->changing_xact_state = true;
+			/* Whoever owned the command in flight is gone with the subtransaction. */
+			entry->conn->release_cb = NULL;
 		}
 		entry->xact_depth = curlevel - 1;
 	}
