@@ -27,6 +27,9 @@
 #include "nodes/makefuncs.h"
 #include "optimizer/optimizer.h"
 #include "utils/datum.h"
+#include "utils/float.h"
+#include "utils/guc.h"
+#include "miscadmin.h"
 #include "rewrite/rewriteManip.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -317,6 +320,51 @@ ts_deparse_eval_stable_no_exec(Node *expr, ParamListInfo params, EState *estate)
 }
 
 /*
+ * Output settings under which values written as text mean the same to every
+ * node whatever this session's settings: ISO dates, PostgreSQL intervals,
+ * floats with every digit.  Returns the GUC nest level to pass to
+ * ts_transmission_modes_reset.
+ */
+int
+ts_transmission_modes_set(void)
+{
+	int			nest;
+
+	/* The usual settings already are (floats: > 0 is the exact format). */
+	if (DateStyle == USE_ISO_DATES && IntervalStyle == INTSTYLE_POSTGRES && extra_float_digits > 0)
+		return -1;
+	nest = NewGUCNestLevel();
+	if (DateStyle != USE_ISO_DATES)
+		(void) set_config_option("datestyle", "ISO", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+	if (IntervalStyle != INTSTYLE_POSTGRES)
+		(void) set_config_option("intervalstyle", "postgres", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+	if (extra_float_digits <= 0)
+		(void) set_config_option("extra_float_digits", "3", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+	return nest;
+}
+
+void
+ts_transmission_modes_reset(int nest)
+{
+	if (nest >= 0)
+		AtEOXact_GUC(true, nest);
+}
+
+/* A value as text for a data node (see ts_transmission_modes_set). */
+char *
+ts_value_for_node(FmgrInfo *output, Datum value)
+{
+	int			nest = ts_transmission_modes_set();
+	char	   *text = OutputFunctionCall(output, value);
+
+	ts_transmission_modes_reset(nest);
+	return text;
+}
+
+/*
  * Make pg_catalog the whole search path (until PopOverrideSearchPath), so
  * that the deparsers qualify every name outside pg_catalog.
  */
@@ -343,8 +391,11 @@ ts_deparse_expr(Node *expr, Oid relid, Index varno, const char *alias)
 	List	   *context;
 	char	   *sql;
 
+	int			nest;
+
 	if (varno != 1)
 		ChangeVarNodes(copy, varno, 1, 0);
+	nest = ts_transmission_modes_set();
 	ts_push_catalog_search_path();
 	PG_TRY();
 	{
@@ -356,6 +407,7 @@ ts_deparse_expr(Node *expr, Oid relid, Index varno, const char *alias)
 		PopOverrideSearchPath();
 	}
 	PG_END_TRY();
+	ts_transmission_modes_reset(nest);
 	return sql;
 }
 
@@ -364,6 +416,7 @@ char *
 ts_deparse_query(Query *query)
 {
 	char	   *sql;
+	int			nest = ts_transmission_modes_set();
 
 	ts_push_catalog_search_path();
 	PG_TRY();
@@ -375,5 +428,6 @@ ts_deparse_query(Query *query)
 		PopOverrideSearchPath();
 	}
 	PG_END_TRY();
+	ts_transmission_modes_reset(nest);
 	return sql;
 }

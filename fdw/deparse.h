@@ -17,5 +17,8 @@ extern Node *ts_deparse_eval_stable_no_exec(Node *expr, ParamListInfo params, ES
 extern char *ts_deparse_expr(Node *expr, Oid relid, Index varno, const char *alias);
 extern char *ts_deparse_query(Query *query);
 extern void ts_push_catalog_search_path(void);
+extern int	ts_transmission_modes_set(void);
+extern void ts_transmission_modes_reset(int nest);
+extern char *ts_value_for_node(FmgrInfo *output, Datum value);
 
 #endif							/* TIMESHARD_DEPARSE_H */

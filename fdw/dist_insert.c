@@ -43,6 +43,7 @@
 #include "utils/wait_event.h"
 
 #include "chunk.h"
+#include "deparse.h"
 #include "data_node.h"
 #include "dist_insert.h"
 #include "remote/txn.h"
@@ -409,7 +410,7 @@ encode_row(TsDistInsert *state, TupleTableSlot *slot)
 			if (isnull)
 				appendStringInfoString(row, "\\N");
 			else
-				append_text_escaped(row, OutputFunctionCall(&state->out_funcs[i], value));
+				append_text_escaped(row, ts_value_for_node(&state->out_funcs[i], value));
 		}
 	}
 	if (!state->binary)

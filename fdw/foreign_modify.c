@@ -34,6 +34,7 @@
 #include "utils/typcache.h"
 
 #include "chunk.h"
+#include "deparse.h"
 #include "data_node.h"
 #include "foreign_modify.h"
 #include "remote/txn.h"
@@ -198,7 +199,7 @@ ts_modify_begin(ModifyTableState *mtstate, ResultRelInfo *rri, List *fdw_private
 static char *
 value_text(ModifyState *state, AttrNumber attno, Datum value, bool isnull)
 {
-	return isnull ? NULL : OutputFunctionCall(&state->out_funcs[attno - 1], value);
+	return isnull ? NULL : ts_value_for_node(&state->out_funcs[attno - 1], value);
 }
 
 /* Send the change to every replica at once; the first one's answer counts. */

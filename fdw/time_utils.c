@@ -164,6 +164,8 @@ ts_internal_to_literal(int64 value, Oid type)
 				ereport(ERROR,
 						(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 						 errmsg("timestamp out of range")));
+			/* UTC fields: "+00" is printed only for a known zone. */
+			tm.tm_isdst = 0;
 			EncodeDateTime(&tm, fsec, type == TIMESTAMPTZOID, 0, NULL, USE_ISO_DATES, buf);
 			return pstrdup(buf);
 		case DATEOID:

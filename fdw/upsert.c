@@ -29,6 +29,7 @@
 #include "utils/rel.h"
 
 #include "data_node.h"
+#include "deparse.h"
 #include "remote/txn.h"
 #include "upsert.h"
 
@@ -290,7 +291,7 @@ ts_upsert_row(TsUpsert *u, TsChunk *chunk, TupleTableSlot *slot)
 		int			att = u->attnos[c] - 1;
 
 		values[c] = slot->tts_isnull[att] ? NULL
-			: OutputFunctionCall(&u->out_funcs[c], slot->tts_values[att]);
+			: ts_value_for_node(&u->out_funcs[c], slot->tts_values[att]);
 	}
 	foreach(lc, chunk->data_nodes)
 	{
