@@ -18,6 +18,18 @@
 
 #include "catalog/hypertable.h"
 
+/*
+ * Costs: asking the nodes (a round trip), a row read by a node (they work
+ * in parallel: divided by their number), a row sorted by a node, a row
+ * moved to the access node — the dominant cost, which pushdown saves —
+ * and an index probe of a node.
+ */
+#define REMOTE_STARTUP_COST 100.0
+#define REMOTE_INPUT_COST 0.005
+#define REMOTE_SORT_COST 0.002
+#define REMOTE_ROW_COST 0.05
+#define REMOTE_PROBE_COST 0.1
+
 typedef enum TsRemoteKind
 {
 	TS_REMOTE_SCAN,				/* rows of the hypertable */

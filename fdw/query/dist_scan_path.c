@@ -40,10 +40,6 @@
 
 #define DIST_SCAN_NAME "DataNodeScan"
 
-/* Cost of asking the nodes (connection round trips), and of moving a row. */
-#define REMOTE_STARTUP_COST 100.0
-#define REMOTE_ROW_COST 0.05
-#define REMOTE_SORT_COST 0.002
 
 static set_rel_pathlist_hook_type prev_set_rel_pathlist = NULL;
 static create_upper_paths_hook_type prev_create_upper_paths = NULL;
@@ -331,6 +327,7 @@ set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti, RangeTblEntry *r
 	List	   *vars;
 	ListCell   *lc;
 	Cost		total;
+	int			nnodes;
 
 	if (prev_set_rel_pathlist)
 		prev_set_rel_pathlist(root, rel, rti, rte);
@@ -377,7 +374,8 @@ set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti, RangeTblEntry *r
 	if (local == NIL && root->query_pathkeys == NIL && limit_applies_to_rows(root, rel))
 		base.limit = (int64) root->limit_tuples;
 
-	total = REMOTE_STARTUP_COST + rel->rows * REMOTE_ROW_COST;
+	nnodes = Max(list_length(ht->nodes), 1);
+	total = REMOTE_STARTUP_COST + rel->rows * (REMOTE_INPUT_COST / nnodes + REMOTE_ROW_COST);
 	rel->pathlist = NIL;
 	rel->partial_pathlist = NIL;
 	add_path(rel, (Path *) ts_dist_scan_path_create(root, rel, &base, rel->reltarget, rel->rows,
@@ -394,16 +392,22 @@ set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti, RangeTblEntry *r
 		{
 			double		rows = rel->rows;
 
+			/*
+			 * The nodes sort before their first row (or read an index):
+			 * counted as reading everything first.
+			 */
+			Cost		startup = REMOTE_STARTUP_COST +
+				rel->rows * (REMOTE_INPUT_COST + REMOTE_SORT_COST) / nnodes;
+
 			if (local == NIL && limit_applies_to_rows(root, rel))
 			{
 				sorted.limit = (int64) root->limit_tuples;
-				rows = Min(rows, root->limit_tuples * list_length(ht->nodes));
+				rows = Min(rows, root->limit_tuples * nnodes);
 			}
-			/* The nodes sort: a little more work than not (or an index). */
+
 			add_path(rel, (Path *) ts_dist_scan_path_create(root, rel, &sorted, rel->reltarget,
-															 rel->rows, REMOTE_STARTUP_COST,
-															 REMOTE_STARTUP_COST + rows * REMOTE_ROW_COST +
-															 rel->rows * REMOTE_SORT_COST,
+															 rel->rows, startup,
+															 startup + rows * REMOTE_ROW_COST,
 															 root->query_pathkeys));
 		}
 	}

@@ -44,10 +44,6 @@
 #include "query/dist_scan.h"
 #include "query/partialize.h"
 
-/* Costs of the nodes' work per input row, and of moving a row here. */
-#define REMOTE_STARTUP_COST 100.0
-#define REMOTE_INPUT_COST 0.005
-#define REMOTE_ROW_COST 0.05
 
 /* The query of the rel's DataNodeScan of rows, every condition on the nodes. */
 static TsRemoteQuery *
@@ -222,13 +218,39 @@ groups_on_one_node(TsHypertable *ht, TsRemoteQuery *base, List *groups, int *nno
 	return true;
 }
 
+/*
+ * LIMIT + OFFSET of the query when both are constants (root->limit_tuples
+ * is not set for grouped queries), or -1.
+ */
+static double
+query_limit(PlannerInfo *root)
+{
+	Query	   *parse = root->parse;
+	Const	   *count = (Const *) parse->limitCount;
+	Const	   *offset = (Const *) parse->limitOffset;
+	double		limit;
+
+	if (count == NULL || !IsA(count, Const) || count->constisnull ||
+		parse->limitOption != LIMIT_OPTION_COUNT)
+		return -1;
+	limit = (double) DatumGetInt64(count->constvalue);
+	if (offset != NULL)
+	{
+		if (!IsA(offset, Const))
+			return -1;
+		if (!offset->constisnull)
+			limit += (double) DatumGetInt64(offset->constvalue);
+	}
+	return limit > 0 ? limit : -1;
+}
+
 /* Does a LIMIT apply to the rows of this stage, nothing after it but ORDER BY? */
 static bool
 limit_applies_after_grouping(PlannerInfo *root, bool having_on_nodes)
 {
 	Query	   *parse = root->parse;
 
-	return root->limit_tuples > 0 && !parse->hasWindowFuncs && parse->distinctClause == NIL &&
+	return query_limit(root) > 0 && !parse->hasWindowFuncs && parse->distinctClause == NIL &&
 		!parse->hasTargetSRFs && (parse->havingQual == NULL || having_on_nodes);
 }
 
@@ -280,8 +302,8 @@ add_full_agg_paths(PlannerInfo *root, RelOptInfo *input_rel, RelOptInfo *output_
 
 		if (limit_applies_after_grouping(root, true))
 		{
-			sorted.limit = (int64) root->limit_tuples;
-			rows = Min(groups, root->limit_tuples * nnodes);
+			sorted.limit = (int64) query_limit(root);
+			rows = Min(groups, query_limit(root) * nnodes);
 		}
 		add_path(output_rel, (Path *) ts_dist_scan_path_create(root, output_rel, &sorted,
 															   output_rel->reltarget, groups, startup,
@@ -392,8 +414,8 @@ add_partial_agg_paths(PlannerInfo *root, RelOptInfo *input_rel, RelOptInfo *outp
 			return;
 		if (pathkeys == root->sort_pathkeys && limit_applies_after_grouping(root, false))
 		{
-			sorted.limit = (int64) root->limit_tuples;
-			rows = Min(rows, root->limit_tuples * nnodes);
+			sorted.limit = (int64) query_limit(root);
+			rows = Min(rows, query_limit(root) * nnodes);
 		}
 		scan = (Path *) ts_dist_scan_path_create(root, input_rel, &sorted, target, partial_rows,
 												 startup, startup + rows * REMOTE_ROW_COST, pathkeys);
@@ -503,13 +525,19 @@ add_distinct_paths(PlannerInfo *root, RelOptInfo *input_rel, RelOptInfo *output_
 			return;
 		q.distinct = true;
 	}
-	rows = estimate_num_groups(root, list_copy_head(target->exprs, list_length(target->exprs)),
-							   input_rel->rows, NULL, NULL);
-	out_rows = rows;
-	if (root->limit_tuples > 0 && !parse->hasWindowFuncs && needed == root->sort_pathkeys)
 	{
-		q.limit = (int64) root->limit_tuples;
-		out_rows = Min(rows, root->limit_tuples);
+		List	   *keys = NIL;
+
+		foreach(lc, parse->distinctClause)
+			keys = lappend(keys, get_sortgroupclause_expr((SortGroupClause *) lfirst(lc),
+														  root->processed_tlist));
+		rows = estimate_num_groups(root, keys, input_rel->rows, NULL, NULL);
+	}
+	out_rows = rows;
+	if (query_limit(root) > 0 && needed == root->sort_pathkeys)
+	{
+		q.limit = (int64) query_limit(root);
+		out_rows = Min(rows, query_limit(root));
 	}
 	{
 		int			nnodes;
@@ -519,7 +547,9 @@ add_distinct_paths(PlannerInfo *root, RelOptInfo *input_rel, RelOptInfo *output_
 		if (ht == NULL)
 			return;
 		nnodes = Max(list_length(ts_dist_scan_assign_nodes(ht, q.chunk_ids)), 1);
-		startup = REMOTE_STARTUP_COST + (q.index_walk ? rows * 4.0 : input_rel->rows * REMOTE_INPUT_COST / nnodes);
+		/* A walk costs two index probes per distinct value on each node. */
+		startup = REMOTE_STARTUP_COST + (q.index_walk ? rows * REMOTE_PROBE_COST
+										 : input_rel->rows * REMOTE_INPUT_COST / nnodes);
 		scan = (Path *) ts_dist_scan_path_create(root, input_rel, &q, target, rows * nnodes, startup,
 												 startup + out_rows * nnodes * REMOTE_ROW_COST, needed);
 	}
