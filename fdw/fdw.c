@@ -3,7 +3,8 @@
  * for the foreign tables that are chunks of distributed hypertables.
  *
  * Scans are in scan.c; UPDATE and DELETE row by row in foreign_modify.c
- * (when the statement cannot run on the data nodes as a whole).  Rows are
+ * (when the statement cannot run on the data nodes as a whole); ANALYZE
+ * samples in analyze.c.  Rows are
  * never inserted through the FDW: INSERT and COPY into a distributed
  * hypertable are routed by timeshard itself (insert_node.c, copy_from.c).
  *-------------------------------------------------------------------------
@@ -13,6 +14,7 @@
 #include "fmgr.h"
 #include "foreign/fdwapi.h"
 
+#include "analyze.h"
 #include "foreign_modify.h"
 #include "scan.h"
 
@@ -38,5 +40,6 @@ timeshard_fdw_handler(PG_FUNCTION_ARGS)
 	routine->ExecForeignDelete = ts_modify_delete;
 	routine->EndForeignModify = ts_modify_end;
 	routine->IsForeignRelUpdatable = ts_modify_updatable;
+	routine->AnalyzeForeignTable = ts_analyze_foreign_table;
 	PG_RETURN_POINTER(routine);
 }

@@ -109,8 +109,8 @@ ts_scan_get_plan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
  * Where to read the chunk: its foreign table's server when available,
  * otherwise the first available replica.
  */
-static TsDataNode *
-choose_replica(Relation rel)
+TsDataNode *
+ts_scan_choose_replica(Relation rel)
 {
 	ForeignTable *ft = GetForeignTable(RelationGetRelid(rel));
 	TsDataNode *primary = ts_data_node_get_by_id(ft->serverid, false);
@@ -168,7 +168,7 @@ ts_scan_begin(ForeignScanState *node, int eflags)
 					 quote_identifier(RelationGetRelationName(rel)));
 	state->sql = sql.data;
 
-	replica = choose_replica(rel);
+	replica = ts_scan_choose_replica(rel);
 	state->node_name = replica->name;
 	state->serverid = replica->serverid;
 	state->attinmeta = TupleDescGetAttInMetadata(desc);
