@@ -63,6 +63,8 @@ typedef struct ShippableContext
 {
 	Index		varno;			/* the relation whose columns may appear */
 	bool		allow_aggregates;
+	Relids		outer;			/* other relations whose columns become
+								 * parameters */
 } ShippableContext;
 
 /* The collation of a column the expression is, or InvalidOid. */
@@ -143,6 +145,10 @@ not_shippable_walker(Node *node, ShippableContext *context)
 			{
 				Var		   *var = (Var *) node;
 
+				/* A column of an outer relation is sent as a parameter value. */
+				if (var->varlevelsup == 0 && var->varno != context->varno &&
+					bms_is_member(var->varno, context->outer))
+					return var->varattno <= 0;
 				if (var->varno != context->varno || var->varlevelsup != 0)
 					return true;
 				/* Only user columns and tableoid mean the same on a data node. */
@@ -194,7 +200,7 @@ not_shippable_walker(Node *node, ShippableContext *context)
 bool
 ts_is_shippable(Node *expr, Index varno)
 {
-	ShippableContext context = {varno, false};
+	ShippableContext context = {varno, false, NULL};
 
 	return !not_shippable_walker(expr, &context);
 }
@@ -202,7 +208,19 @@ ts_is_shippable(Node *expr, Index varno)
 bool
 ts_is_shippable_agg(Node *expr, Index varno)
 {
-	ShippableContext context = {varno, true};
+	ShippableContext context = {varno, true, NULL};
+
+	return !not_shippable_walker(expr, &context);
+}
+
+/*
+ * The same for a join condition of a parameterized scan: columns of the
+ * outer relations are allowed (their values are sent for each outer row).
+ */
+bool
+ts_is_shippable_join(Node *expr, Index varno, Relids outer)
+{
+	ShippableContext context = {varno, false, outer};
 
 	return !not_shippable_walker(expr, &context);
 }

@@ -9,9 +9,11 @@
 #include "nodes/execnodes.h"
 #include "nodes/params.h"
 #include "nodes/parsenodes.h"
+#include "nodes/pathnodes.h"
 
 extern bool ts_is_shippable(Node *expr, Index varno);
 extern bool ts_is_shippable_agg(Node *expr, Index varno);
+extern bool ts_is_shippable_join(Node *expr, Index varno, Relids outer);
 extern Node *ts_deparse_eval_stable(Node *expr, ParamListInfo params, EState *estate);
 extern Node *ts_deparse_eval_stable_no_exec(Node *expr, ParamListInfo params, EState *estate);
 extern char *ts_deparse_expr(Node *expr, Oid relid, Index varno, const char *alias);

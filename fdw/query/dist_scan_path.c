@@ -22,6 +22,7 @@
 #include "nodes/nodeFuncs.h"
 #include "optimizer/cost.h"
 #include "optimizer/optimizer.h"
+#include "optimizer/paramassign.h"
 #include "optimizer/pathnode.h"
 #include "optimizer/paths.h"
 #include "optimizer/planner.h"
@@ -318,6 +319,100 @@ limit_applies_to_rows(PlannerInfo *root, RelOptInfo *rel)
 		!parse->hasTargetSRFs && parse->setOperations == NULL;
 }
 
+/* Equivalence-class members of the rel that a node can compare. */
+static bool
+member_is_shippable(PlannerInfo *root, RelOptInfo *rel, EquivalenceClass *ec,
+					EquivalenceMember *em, void *arg)
+{
+	return !em->em_is_const && bms_equal(em->em_relids, rel->relids) &&
+		ts_is_shippable((Node *) em->em_expr, rel->relid);
+}
+
+/*
+ * For joins: scans that take the join columns of an outer row as
+ * parameters (a nested loop sends each node the outer values), cheaper
+ * than reading the whole hypertable when the outer side is small.
+ */
+static void
+add_parameterized_paths(PlannerInfo *root, RelOptInfo *rel, TsRemoteQuery *base)
+{
+	List	   *candidates = NIL;
+	List	   *done = NIL;
+	ListCell   *lc;
+
+	foreach(lc, rel->joininfo)
+	{
+		RestrictInfo *ri = (RestrictInfo *) lfirst(lc);
+
+		if (join_clause_is_movable_to(ri, rel))
+			candidates = lappend(candidates, ri);
+	}
+	if (rel->has_eclass_joins)
+		candidates = list_concat(candidates,
+								 generate_implied_equalities_for_column(root, rel, member_is_shippable,
+																		NULL, rel->lateral_referencers));
+	foreach(lc, candidates)
+	{
+		RestrictInfo *ri = (RestrictInfo *) lfirst(lc);
+		Relids		outer = bms_difference(ri->clause_relids, rel->relids);
+		ParamPathInfo *ppi;
+		TsRemoteQuery q = *base;
+		CustomPath *path;
+		ListCell   *lc2;
+		bool		seen = false;
+
+		if (bms_is_empty(outer) || bms_overlap(outer, rel->lateral_referencers) ||
+			!ts_is_shippable_join((Node *) ri->clause, rel->relid, outer))
+			continue;
+		foreach(lc2, done)
+			seen |= bms_equal((Relids) lfirst(lc2), outer);
+		if (seen)
+			continue;
+		done = lappend(done, outer);
+
+		ppi = get_baserel_parampathinfo(root, rel, outer);
+		q.remote_quals = list_copy(base->remote_quals);
+		q.exprs = list_copy(base->exprs);
+		foreach(lc2, ppi->ppi_clauses)
+		{
+			RestrictInfo *jri = (RestrictInfo *) lfirst(lc2);
+
+			if (ts_is_shippable_join((Node *) jri->clause, rel->relid, outer))
+				q.remote_quals = lappend(q.remote_quals, jri->clause);
+			else
+			{
+				/* Checked here: the columns it reads come along. */
+				ListCell   *lc3;
+
+				foreach(lc3, pull_var_clause((Node *) jri->clause, PVC_RECURSE_PLACEHOLDERS))
+				{
+					Var		   *var = (Var *) lfirst(lc3);
+
+					if (IsA(var, Var) && var->varno == rel->relid && var->varattno > 0)
+						(void) ts_dist_scan_expr_position(&q.exprs, (Node *) var);
+				}
+			}
+		}
+		path = ts_dist_scan_path_create(root, rel, &q, rel->reltarget, ppi->ppi_rows,
+										REMOTE_STARTUP_COST,
+										REMOTE_STARTUP_COST + ppi->ppi_rows * REMOTE_ROW_COST, NIL);
+		path->path.param_info = ppi;
+		add_path(rel, (Path *) path);
+	}
+}
+
+/* A column of an outer relation: the parameter of the nested loop. */
+static Node *
+outer_vars_to_params(Node *node, PlannerInfo *root)
+{
+	if (node == NULL)
+		return NULL;
+	if (IsA(node, Var) && ((Var *) node)->varlevelsup == 0 &&
+		bms_is_member(((Var *) node)->varno, root->curOuterRels))
+		return (Node *) replace_nestloop_param_var(root, (Var *) node);
+	return expression_tree_mutator(node, outer_vars_to_params, (void *) root);
+}
+
 static void
 set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti, RangeTblEntry *rte)
 {
@@ -411,6 +506,8 @@ set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti, RangeTblEntry *r
 															 root->query_pathkeys));
 		}
 	}
+	if (local == NIL)
+		add_parameterized_paths(root, rel, &base);
 }
 
 static bool
@@ -459,6 +556,11 @@ plan_dist_scan(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path, List *
 	cscan->scan.scanrelid = 0;
 	cscan->flags = best_path->flags;
 	cscan->methods = &scan_methods;
+	if (best_path->path.param_info != NULL)
+	{
+		query->remote_quals = (List *) outer_vars_to_params((Node *) query->remote_quals, root);
+		best_path->custom_private = ts_remote_query_pack(query);
+	}
 	cscan->custom_private = best_path->custom_private;
 	/* The parameters the nodes' queries depend on: a change means a rescan. */
 	cscan->custom_exprs = params_of((Node *) list_make3(query->remote_exprs != NIL

@@ -350,7 +350,16 @@ ts_conn_get_result(TsConnection *conn, TimestampTz deadline, const char *sql,
 
 			while (PQisBusy(conn->pg))
 			{
-				if (!wait_for_socket(conn->pg, WL_SOCKET_READABLE, deadline))
+				/*
+				 * What libpq could not send yet (the end of a COPY) must go
+				 * out, or the node waits for it while we wait for the node.
+				 */
+				int			unsent = PQflush(conn->pg);
+
+				if (unsent < 0)
+					break;
+				if (!wait_for_socket(conn->pg, WL_SOCKET_READABLE |
+									 (unsent > 0 ? WL_SOCKET_WRITEABLE : 0), deadline))
 				{
 					timed_out = true;
 					break;
