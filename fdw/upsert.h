@@ -13,6 +13,8 @@
 
 typedef struct TsUpsert TsUpsert;
 
+extern const char *ts_upsert_target_alias(TsHypertable *ht);
+
 extern TsUpsert *ts_upsert_begin(Relation rel, TsHypertable *ht, const char *conflict,
 								 bool returning);
 extern void ts_upsert_row(TsUpsert *u, TsChunk *chunk, TupleTableSlot *slot);
