@@ -378,10 +378,29 @@ static void
 explain_dist_insert(CustomScanState *node, List *ancestors, ExplainState *es)
 {
 	DistInsertState *state = (DistInsertState *) node;
+	TsHypertable *ht;
 
+	if (!state->distributed)
+	{
+		ExplainPropertyText("Insert on hypertable", RelationGetRelationName(state->rel), es);
+		ExplainPropertyText("Chunks", "tables on the access node", es);
+		return;
+	}
 	ExplainPropertyText("Insert on distributed hypertable",
 						RelationGetRelationName(state->rel), es);
-	ExplainPropertyText("Transfer", "COPY to the data nodes' hypertables", es);
+	if (state->on_conflict == ONCONFLICT_NONE)
+	{
+		ExplainPropertyText("Transfer", "COPY to the data nodes' hypertables", es);
+		return;
+	}
+	ExplainPropertyText("Transfer",
+						"batches of INSERT ... ON CONFLICT per data node",
+						es);
+	ht = ts_hypertable_get(RelationGetRelid(state->rel));
+	if (es->verbose && ht != NULL && state->conflict_sql != NULL)
+		ExplainPropertyText("Remote SQL",
+							ts_upsert_explain_sql(state->rel, ht, state->conflict_sql,
+												  state->returning != NIL), es);
 }
 
 typedef struct ExcludedContext

@@ -202,6 +202,22 @@ batch_sql(TsUpsert *u, Batch *batch)
 }
 
 /*
+ * For EXPLAIN: the statement as it goes to the data nodes, with one row
+ * standing for the batch.
+ */
+char *
+ts_upsert_explain_sql(Relation rel, TsHypertable *ht, const char *conflict, bool returning)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	int			ncols = 0;
+
+	for (int i = 0; i < desc->natts; i++)
+		if (column_is_sent(TupleDescAttr(desc, i)))
+			ncols++;
+	return statement_sql(ht, columns_sql(desc), ncols, 1, conflict, returning);
+}
+
+/*
  * Send one round of pending batches (at most one per node: a connection
  * runs one statement at a time), then read every answer: the primaries'
  * row counts and RETURNING rows are collected.  Returns false when nothing
