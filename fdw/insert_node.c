@@ -159,11 +159,20 @@ conflict_expr_sql(DistInsertState *state, List *dpcontext, Node *expr)
 	return deparse_expression(renumber_mutator(expr, &context), dpcontext, true, false);
 }
 
+/* The expression with parameters and stable functions computed here. */
+static Node *
+conflict_expr_evaluated(Node *expr, EState *estate, bool exec_params)
+{
+	if (exec_params)
+		return ts_deparse_eval_stable(expr, estate->es_param_list_info, estate);
+	return ts_deparse_eval_stable_no_exec(expr, estate->es_param_list_info, estate);
+}
+
 /*
  * ON CONFLICT ... as the data nodes get it.  Parameters and stable functions
- * are computed here first (all nodes apply the same values); with
- * exec_params false (EXPLAIN without ANALYZE) the executor's own parameters
- * stay as they are.
+ * are computed first, with the session's search path (all nodes apply the
+ * same values); with exec_params false (EXPLAIN without ANALYZE) the
+ * executor's own parameters stay as they are.
  */
 static char *
 conflict_clause(DistInsertState *state, TsHypertable *ht, EState *estate, bool exec_params)
@@ -173,8 +182,9 @@ conflict_clause(DistInsertState *state, TsHypertable *ht, EState *estate, bool e
 	ListCell   *lc2;
 	TupleDesc	desc = RelationGetDescr(state->rel);
 	const char *alias = ts_upsert_target_alias(ht);
+	List	   *set = NIL;
+	Node	   *where = NULL;
 	PlannedStmt *names;
-	List	   *dpcontext;
 
 	initStringInfo(&sql);
 	appendStringInfoString(&sql, "ON CONFLICT");
@@ -186,38 +196,35 @@ conflict_clause(DistInsertState *state, TsHypertable *ht, EState *estate, bool e
 		return sql.data;
 	}
 
+	foreach(lc, state->conflict_set)
+		set = lappend(set, conflict_expr_evaluated((Node *) ((TargetEntry *) lfirst(lc))->expr,
+												   estate, exec_params));
+	if (state->conflict_where != NULL)
+		where = conflict_expr_evaluated(state->conflict_where, estate, exec_params);
+
 	names = makeNode(PlannedStmt);
 	names->rtable = list_make2(conflict_rte(state->rel, alias),
 							   conflict_rte(state->rel, "excluded"));
 	ts_push_catalog_search_path();
 	PG_TRY();
 	{
+		List	   *dpcontext;
+
 		dpcontext = deparse_context_for_plan_tree(names,
 												  list_make2(pstrdup(alias), pstrdup("excluded")));
 		dpcontext = set_deparse_context_plan(dpcontext, (Plan *) makeNode(Result), NIL);
 
 		appendStringInfoString(&sql, " DO UPDATE SET ");
-		forboth(lc, state->conflict_cols, lc2, state->conflict_set)
+		forboth(lc, state->conflict_cols, lc2, set)
 		{
 			AttrNumber	attno = lfirst_int(lc);
-			Node	   *expr = (Node *) ((TargetEntry *) lfirst(lc2))->expr;
 
-			expr = exec_params
-				? ts_deparse_eval_stable(expr, estate->es_param_list_info, estate)
-				: ts_deparse_eval_stable_no_exec(expr, estate->es_param_list_info, estate);
 			appendStringInfo(&sql, "%s%s = %s", foreach_current_index(lc) > 0 ? ", " : "",
 							 quote_identifier(NameStr(TupleDescAttr(desc, attno - 1)->attname)),
-							 conflict_expr_sql(state, dpcontext, expr));
+							 conflict_expr_sql(state, dpcontext, (Node *) lfirst(lc2)));
 		}
-		if (state->conflict_where != NULL)
-		{
-			Node	   *where = exec_params
-				? ts_deparse_eval_stable(state->conflict_where, estate->es_param_list_info, estate)
-				: ts_deparse_eval_stable_no_exec(state->conflict_where,
-												 estate->es_param_list_info, estate);
-
+		if (where != NULL)
 			appendStringInfo(&sql, " WHERE %s", conflict_expr_sql(state, dpcontext, where));
-		}
 	}
 	PG_FINALLY();
 	{
