@@ -24,7 +24,9 @@
 #include "optimizer/optimizer.h"
 #include "optimizer/planner.h"
 #include "parser/parsetree.h"
+#include "rewrite/rewriteManip.h"
 #include "access/htup_details.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_index.h"
 #include "utils/syscache.h"
 #include "utils/lsyscache.h"
@@ -50,6 +52,7 @@ typedef struct DistInsertState
 	TupleTableSlot *row;		/* the row in the root table's row type */
 	ProjectionInfo *project;
 	TsDistInsert *dist;
+	bool		distributed;	/* false: a local hypertable */
 	bool		done;
 
 	/* ON CONFLICT, when there is one */
@@ -58,13 +61,12 @@ typedef struct DistInsertState
 	List	   *conflict_cols;	/* attnos set by DO UPDATE */
 	List	   *conflict_set;	/* their expressions */
 	Node	   *conflict_where;
+	Index		excluded_rti;	/* varno of EXCLUDED's columns in them */
+	char	   *conflict_sql;	/* the clause for the data nodes */
 	TsUpsert   *upsert;
 	TupleTableSlot *returned;	/* a row returned by a data node */
 	uint64		counted;		/* affected rows already in es_processed */
 } DistInsertState;
-
-/* EXCLUDED.column travels through deparsing as a parameter with this base. */
-#define EXCLUDED_PARAM_BASE 100000
 
 static CustomScanMethods plan_methods;
 static CustomExecMethods exec_methods;
@@ -86,69 +88,149 @@ create_state(CustomScan *cscan)
 		state->conflict_cols = (List *) list_nth(cscan->custom_private, 5);
 		state->conflict_set = (List *) list_nth(cscan->custom_private, 6);
 		state->conflict_where = (Node *) list_nth(cscan->custom_private, 7);
+		state->excluded_rti = intVal(list_nth(cscan->custom_private, 8));
 	}
 	return (Node *) state;
 }
 
-/* The expression as SQL: EXCLUDED.column placeholders written back. */
-static char *
-conflict_expr_sql(DistInsertState *state, Node *expr, EState *estate)
+/*
+ * Deparsing of the DO UPDATE expressions.  They read two relations: the row
+ * in the table (Vars of the insert's target, varno rti) and the proposed row
+ * (Vars of EXCLUDED, varno excluded_rti).  They are renumbered 1 and 2 and
+ * written by ruleutils with a namespace of two range table entries named as
+ * the statement on the data nodes names them, so that every column comes out
+ * as "<alias>.column" or "excluded.column" and nothing in the text has to be
+ * patched afterwards.
+ */
+#define CONFLICT_TARGET_VARNO 1
+#define CONFLICT_EXCLUDED_VARNO 2
+
+typedef struct RenumberContext
 {
-	Node	   *evaluated = ts_deparse_eval_stable(expr, estate->es_param_list_info, estate);
-	char	   *sql = ts_deparse_expr(evaluated, RelationGetRelid(state->rel), state->rti,
-									  RelationGetRelationName(state->rel));
-	TupleDesc	desc = RelationGetDescr(state->rel);
+	Index		target_rti;
+	Index		excluded_rti;
+} RenumberContext;
 
-	/* Longest numbers first, so that $100012 is not taken for $10001... */
-	for (int attno = desc->natts; attno >= 1; attno--)
+static Node *
+renumber_mutator(Node *node, RenumberContext *context)
+{
+	if (node == NULL)
+		return NULL;
+	if (IsA(node, Var) && ((Var *) node)->varlevelsup == 0)
 	{
-		char	   *placeholder = psprintf("$%d", EXCLUDED_PARAM_BASE + attno);
-		char	   *excluded = psprintf("excluded.%s",
-										quote_identifier(NameStr(TupleDescAttr(desc, attno - 1)->attname)));
-		StringInfoData out;
-		char	   *p = sql;
-		char	   *hit;
+		Var		   *var = (Var *) copyObject(node);
 
-		initStringInfo(&out);
-		while ((hit = strstr(p, placeholder)) != NULL)
-		{
-			appendBinaryStringInfo(&out, p, hit - p);
-			appendStringInfoString(&out, excluded);
-			p = hit + strlen(placeholder);
-		}
-		appendStringInfoString(&out, p);
-		sql = out.data;
+		if (var->varno == context->target_rti)
+			var->varno = var->varnosyn = CONFLICT_TARGET_VARNO;
+		else if (var->varno == context->excluded_rti)
+			var->varno = var->varnosyn = CONFLICT_EXCLUDED_VARNO;
+		else
+			elog(ERROR, "unexpected relation %d in ON CONFLICT expression", var->varno);
+		return (Node *) var;
 	}
-	return sql;
+	return expression_tree_mutator(node, renumber_mutator, (void *) context);
 }
 
-/* ON CONFLICT ... as the data nodes get it. */
+/* A range table entry for the table, known by the name alias. */
+static RangeTblEntry *
+conflict_rte(Relation rel, const char *alias)
+{
+	RangeTblEntry *rte = makeNode(RangeTblEntry);
+
+	rte->rtekind = RTE_RELATION;
+	rte->relid = RelationGetRelid(rel);
+	rte->relkind = rel->rd_rel->relkind;
+	rte->rellockmode = AccessShareLock;
+	rte->alias = makeAlias(alias, NIL);
+	rte->eref = makeAlias(alias, NIL);
+	rte->inFromCl = true;
+	return rte;
+}
+
+/*
+ * The expression (already evaluated as far as it can be here) as SQL for the
+ * data nodes.  The caller has narrowed the search path to pg_catalog.
+ */
 static char *
-conflict_clause(DistInsertState *state, EState *estate)
+conflict_expr_sql(DistInsertState *state, List *dpcontext, Node *expr)
+{
+	RenumberContext context = {state->rti, state->excluded_rti};
+
+	return deparse_expression(renumber_mutator(expr, &context), dpcontext, true, false);
+}
+
+/* The expression with parameters and stable functions computed here. */
+static Node *
+conflict_expr_evaluated(Node *expr, EState *estate, bool exec_params)
+{
+	if (exec_params)
+		return ts_deparse_eval_stable(expr, estate->es_param_list_info, estate);
+	return ts_deparse_eval_stable_no_exec(expr, estate->es_param_list_info, estate);
+}
+
+/*
+ * ON CONFLICT ... as the data nodes get it.  Parameters and stable functions
+ * are computed first, with the session's search path (all nodes apply the
+ * same values); with exec_params false (EXPLAIN without ANALYZE) the
+ * executor's own parameters stay as they are.
+ */
+static char *
+conflict_clause(DistInsertState *state, TsHypertable *ht, EState *estate, bool exec_params)
 {
 	StringInfoData sql;
 	ListCell   *lc;
 	ListCell   *lc2;
 	TupleDesc	desc = RelationGetDescr(state->rel);
+	const char *alias = ts_upsert_target_alias(ht);
+	List	   *set = NIL;
+	Node	   *where = NULL;
+	PlannedStmt *names;
 
 	initStringInfo(&sql);
-	appendStringInfo(&sql, "ON CONFLICT %s", state->conflict_target);
+	appendStringInfoString(&sql, "ON CONFLICT");
+	if (state->conflict_target[0] != '\0')
+		appendStringInfo(&sql, " %s", state->conflict_target);
 	if (state->on_conflict == ONCONFLICT_NOTHING)
 	{
 		appendStringInfoString(&sql, " DO NOTHING");
 		return sql.data;
 	}
-	appendStringInfoString(&sql, " DO UPDATE SET ");
-	forboth(lc, state->conflict_cols, lc2, state->conflict_set)
-	{
-		AttrNumber	attno = lfirst_int(lc);
 
-		appendStringInfo(&sql, "%s%s = %s", foreach_current_index(lc) > 0 ? ", " : "",
-						 quote_identifier(NameStr(TupleDescAttr(desc, attno - 1)->attname)),
-						 conflict_expr_sql(state, (Node *) ((TargetEntry *) lfirst(lc2))->expr, estate));
-	}
+	foreach(lc, state->conflict_set)
+		set = lappend(set, conflict_expr_evaluated((Node *) ((TargetEntry *) lfirst(lc))->expr,
+												   estate, exec_params));
 	if (state->conflict_where != NULL)
-		appendStringInfo(&sql, " WHERE %s", conflict_expr_sql(state, state->conflict_where, estate));
+		where = conflict_expr_evaluated(state->conflict_where, estate, exec_params);
+
+	names = makeNode(PlannedStmt);
+	names->rtable = list_make2(conflict_rte(state->rel, alias),
+							   conflict_rte(state->rel, "excluded"));
+	ts_push_catalog_search_path();
+	PG_TRY();
+	{
+		List	   *dpcontext;
+
+		dpcontext = deparse_context_for_plan_tree(names,
+												  list_make2(pstrdup(alias), pstrdup("excluded")));
+		dpcontext = set_deparse_context_plan(dpcontext, (Plan *) makeNode(Result), NIL);
+
+		appendStringInfoString(&sql, " DO UPDATE SET ");
+		forboth(lc, state->conflict_cols, lc2, set)
+		{
+			AttrNumber	attno = lfirst_int(lc);
+
+			appendStringInfo(&sql, "%s%s = %s", foreach_current_index(lc) > 0 ? ", " : "",
+							 quote_identifier(NameStr(TupleDescAttr(desc, attno - 1)->attname)),
+							 conflict_expr_sql(state, dpcontext, (Node *) lfirst(lc2)));
+		}
+		if (where != NULL)
+			appendStringInfo(&sql, " WHERE %s", conflict_expr_sql(state, dpcontext, where));
+	}
+	PG_FINALLY();
+	{
+		PopOverrideSearchPath();
+	}
+	PG_END_TRY();
 	return sql.data;
 }
 
@@ -175,15 +257,24 @@ begin_dist_insert(CustomScanState *node, EState *estate, int eflags)
 	if (!state->can_set_tag)
 		estate->es_auxmodifytables = lcons(node, estate->es_auxmodifytables);
 
-	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
-		return;
 	ht = ts_hypertable_get(RelationGetRelid(state->rel));
 	if (ht == NULL)
 		elog(ERROR, "relation \"%s\" is no longer a hypertable", RelationGetRelationName(state->rel));
+	state->distributed = ht->replication_factor > 0;
+
+	/* A plain EXPLAIN sends nothing and creates nothing. */
+	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
+	{
+		if (state->on_conflict != ONCONFLICT_NONE && state->distributed)
+			state->conflict_sql = conflict_clause(state, ht, estate, false);
+		return;
+	}
 	state->dist = ts_dist_insert_begin(state->rel, ht, estate);
 	if (state->on_conflict != ONCONFLICT_NONE)
 	{
-		state->upsert = ts_dist_insert_on_conflict(state->dist, conflict_clause(state, estate),
+		if (state->distributed)
+			state->conflict_sql = conflict_clause(state, ht, estate, true);
+		state->upsert = ts_dist_insert_on_conflict(state->dist, state->conflict_sql,
 												   state->returning != NIL);
 		state->returned = ExecInitExtraTupleSlot(estate, RelationGetDescr(state->rel),
 												 &TTSOpsHeapTuple);
@@ -294,10 +385,29 @@ static void
 explain_dist_insert(CustomScanState *node, List *ancestors, ExplainState *es)
 {
 	DistInsertState *state = (DistInsertState *) node;
+	TsHypertable *ht;
 
+	if (!state->distributed)
+	{
+		ExplainPropertyText("Insert on hypertable", RelationGetRelationName(state->rel), es);
+		ExplainPropertyText("Chunks", "tables on the access node", es);
+		return;
+	}
 	ExplainPropertyText("Insert on distributed hypertable",
 						RelationGetRelationName(state->rel), es);
-	ExplainPropertyText("Transfer", "COPY to the data nodes' hypertables", es);
+	if (state->on_conflict == ONCONFLICT_NONE)
+	{
+		ExplainPropertyText("Transfer", "COPY to the data nodes' hypertables", es);
+		return;
+	}
+	ExplainPropertyText("Transfer",
+						"batches of INSERT ... ON CONFLICT per data node",
+						es);
+	ht = ts_hypertable_get(RelationGetRelid(state->rel));
+	if (es->verbose && ht != NULL && state->conflict_sql != NULL)
+		ExplainPropertyText("Remote SQL",
+							ts_upsert_explain_sql(state->rel, ht, state->conflict_sql,
+												  state->returning != NIL), es);
 }
 
 typedef struct ExcludedContext
@@ -305,7 +415,11 @@ typedef struct ExcludedContext
 	List	   *excl_tlist;
 } ExcludedContext;
 
-/* EXCLUDED columns (INNER_VAR after set_plan_refs) become placeholders. */
+/*
+ * After set_plan_refs, EXCLUDED's columns are INNER_VAR references into the
+ * ModifyTable's exclRelTlist; put back the Vars of the EXCLUDED range table
+ * entry that the list holds.
+ */
 static Node *
 excluded_mutator(Node *node, ExcludedContext *context)
 {
@@ -314,25 +428,54 @@ excluded_mutator(Node *node, ExcludedContext *context)
 	if (IsA(node, Var) && ((Var *) node)->varno == INNER_VAR)
 	{
 		Var		   *var = (Var *) node;
-		TargetEntry *tle = list_nth(context->excl_tlist, var->varattno - 1);
-		Var		   *excl = (Var *) tle->expr;
-		Param	   *param = makeNode(Param);
+		ListCell   *lc;
 
-		param->paramkind = PARAM_EXTERN;
-		param->paramid = EXCLUDED_PARAM_BASE + excl->varattno;
-		param->paramtype = var->vartype;
-		param->paramtypmod = var->vartypmod;
-		param->paramcollid = var->varcollid;
-		param->location = -1;
-		return (Node *) param;
+		/* By resno: the whole-row entry (EXCLUDED.*) is last, with resno 0. */
+		foreach(lc, context->excl_tlist)
+		{
+			TargetEntry *tle = (TargetEntry *) lfirst(lc);
+
+			if (tle->resno == var->varattno)
+				return (Node *) copyObject(tle->expr);
+		}
+		elog(ERROR, "no column %d in the EXCLUDED row", var->varattno);
 	}
 	return expression_tree_mutator(node, excluded_mutator, (void *) context);
+}
+
+/* Does the expression use a parameter of the executor (a subquery's)? */
+static bool
+uses_exec_param_walker(Node *node, void *context)
+{
+	if (node == NULL)
+		return false;
+	if (IsA(node, Param) && ((Param *) node)->paramkind != PARAM_EXTERN)
+		return true;
+	return expression_tree_walker(node, uses_exec_param_walker, context);
+}
+
+/*
+ * Can a DO UPDATE expression (SET list or WHERE) run on the data nodes?  The
+ * columns of EXCLUDED are columns of the same table, so they are checked as
+ * the target's.  The executor's parameters (initplans of subqueries) have
+ * values only on the access node and no text a data node would understand.
+ */
+static bool
+conflict_expr_is_shippable(Node *expr, Index rti, Index excluded_rti)
+{
+	Node	   *copy = copyObject(expr);
+
+	if (uses_exec_param_walker(copy, NULL))
+		return false;
+	ChangeVarNodes(copy, excluded_rti, rti, 0);
+	return ts_is_shippable(copy, rti);
 }
 
 /*
  * What the plan node needs to write ON CONFLICT for the data nodes: the
  * conflict target (the columns of the arbiter index), and for DO UPDATE the
- * columns set, their expressions and the condition.
+ * columns set, their expressions and the condition, and the varno of
+ * EXCLUDED in them.
  */
 static List *
 conflict_private(ModifyTable *mt, Index rti, Oid relid)
@@ -362,15 +505,20 @@ conflict_private(ModifyTable *mt, Index rti, Oid relid)
 	if (mt->onConflictAction == ONCONFLICT_UPDATE)
 	{
 		set = (List *) excluded_mutator((Node *) mt->onConflictSet, &context);
+		/* The planner made the condition an implicit-AND list. */
 		where = excluded_mutator(mt->onConflictWhere, &context);
-		if (!ts_is_shippable((Node *) set, rti) || !ts_is_shippable(where, rti))
+		if (where != NULL && IsA(where, List))
+			where = (Node *) make_ands_explicit((List *) where);
+		if (!conflict_expr_is_shippable((Node *) set, rti, mt->exclRelRTI) ||
+			!conflict_expr_is_shippable(where, rti, mt->exclRelRTI))
 			ereport(ERROR,
 					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 					 errmsg("ON CONFLICT DO UPDATE expressions must be able to run on the data nodes"),
 					 errdetail("The SET list or the WHERE condition uses something only the access node has."),
 					 errhint("Use built-in functions and operators in DO UPDATE.")));
 	}
-	return list_make4(makeString(target), list_copy(mt->onConflictCols), set, where);
+	return list_make5(makeString(target), list_copy(mt->onConflictCols), set, where,
+					  makeInteger(mt->exclRelRTI));
 }
 
 /*

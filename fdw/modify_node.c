@@ -55,7 +55,7 @@ typedef struct DistModifyState
 	Tuplestorestate *returned;	/* RETURNING rows, when asked */
 	TupleTableSlot *returned_slot;
 	bool		executed;
-	List	   *explain_sql;	/* per node, for EXPLAIN */
+	bool		explain_only;	/* plain EXPLAIN: never send anything */
 } DistModifyState;
 
 static CustomScanMethods plan_methods;
@@ -138,6 +138,7 @@ begin_dist_modify(CustomScanState *node, EState *estate, int eflags)
 {
 	DistModifyState *state = (DistModifyState *) node;
 
+	state->explain_only = (eflags & EXEC_FLAG_EXPLAIN_ONLY) != 0;
 	state->returned_slot = ExecInitExtraTupleSlot(estate, node->ss.ps.ps_ResultTupleDesc,
 												  &TTSOpsMinimalTuple);
 }
@@ -361,7 +362,12 @@ end_dist_modify(CustomScanState *node)
 {
 	DistModifyState *state = (DistModifyState *) node;
 
-	if (!state->executed)
+	/*
+	 * Like ModifyTable, the statement runs to completion even when nobody
+	 * read its RETURNING rows (a CTE that was not read); but a plain EXPLAIN
+	 * only initialized the plan and must not change anything.
+	 */
+	if (!state->executed && !state->explain_only)
 		exec_dist_modify(node);
 	if (state->returned)
 		tuplestore_end(state->returned);

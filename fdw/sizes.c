@@ -11,6 +11,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "funcapi.h"
@@ -38,6 +39,21 @@ PG_FUNCTION_INFO_V1(approximate_row_count);
 	"FROM (SELECT $1::pg_catalog.regclass AS r UNION " \
 	"      SELECT inhrelid FROM pg_catalog.pg_inherits WHERE inhparent = $1) t " \
 	"JOIN pg_catalog.pg_class c ON c.oid = t.r"
+
+/*
+ * The rows the statistics know of in a relation and its inheritance or
+ * partition tree, here: the row counts of the relations that hold rows (a
+ * partitioned table's own count is the sum of its partitions'; a relation
+ * never analyzed counts for nothing).  For a local hypertable, the chunks
+ * (its children, analyzed with it: see utility.c); for a member hypertable
+ * on a data node, its leaf partitions.
+ */
+#define LOCAL_ROWS_SQL \
+	"WITH RECURSIVE tree(r) AS (SELECT $1::pg_catalog.oid UNION " \
+	"  SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN tree ON i.inhparent = tree.r) " \
+	"SELECT COALESCE(sum(GREATEST(c.reltuples, 0)), 0)::bigint " \
+	"FROM tree JOIN pg_catalog.pg_class c ON c.oid = tree.r " \
+	"WHERE c.relkind <> " CppAsString2(RELKIND_PARTITIONED_TABLE)
 
 static TsHypertable *
 hypertable_arg(FunctionCallInfo fcinfo)
@@ -325,7 +341,8 @@ add_rows(const char *node, PGresult *res, int row, void *arg)
 
 /*
  * approximate_row_count(relation): the rows the statistics know of.  For a
- * distributed hypertable, each chunk counts once, on its primary replica.
+ * distributed hypertable, each chunk counts once, on its primary replica;
+ * for anything else, the relations of its tree that hold rows, here.
  */
 Datum
 approximate_row_count(PG_FUNCTION_ARGS)
@@ -344,10 +361,7 @@ approximate_row_count(PG_FUNCTION_ARGS)
 		bool		isnull;
 
 		SPI_connect();
-		if (SPI_execute_with_args("SELECT COALESCE(sum(GREATEST(c.reltuples, 0)), 0)::bigint "
-								  "FROM pg_catalog.pg_class c WHERE c.oid = $1 OR c.oid IN "
-								  "(SELECT inhrelid FROM pg_catalog.pg_inherits WHERE inhparent = $1)",
-								  1, types, values, NULL, true, 1) != SPI_OK_SELECT)
+		if (SPI_execute_with_args(LOCAL_ROWS_SQL, 1, types, values, NULL, true, 1) != SPI_OK_SELECT)
 			elog(ERROR, "could not estimate the rows of relation %u", DatumGetObjectId(values[0]));
 		total.bytes = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 		SPI_finish();

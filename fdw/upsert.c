@@ -36,6 +36,9 @@
 /* At most this many rows per statement (and 65535 parameters). */
 #define UPSERT_BATCH_ROWS 1000
 
+/* The hypertable's name in the statements when its own is "excluded". */
+#define UPSERT_TARGET_ALIAS "ts_target"
+
 typedef struct Batch
 {
 	char	   *node_name;
@@ -66,6 +69,44 @@ struct TsUpsert
 	AttInMetadata *attinmeta;
 };
 
+/* Generated columns are computed by the data node. */
+static bool
+column_is_sent(Form_pg_attribute att)
+{
+	return !att->attisdropped && !att->attgenerated;
+}
+
+/* "(c1, c2, ...)": the columns the statements list. */
+static char *
+columns_sql(TupleDesc desc)
+{
+	StringInfoData cols;
+
+	initStringInfo(&cols);
+	appendStringInfoChar(&cols, '(');
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (column_is_sent(att))
+			appendStringInfo(&cols, "%s%s", cols.len > 1 ? ", " : "",
+							 quote_identifier(NameStr(att->attname)));
+	}
+	appendStringInfoChar(&cols, ')');
+	return cols.data;
+}
+
+/*
+ * The name the statements give the hypertable (INSERT INTO ... AS name), by
+ * which the ON CONFLICT clause refers to its columns: the table's own name,
+ * unless that is "excluded", the name of the proposed row.
+ */
+const char *
+ts_upsert_target_alias(TsHypertable *ht)
+{
+	return strcmp(ht->table_name, "excluded") == 0 ? UPSERT_TARGET_ALIAS : ht->table_name;
+}
+
 TsUpsert *
 ts_upsert_begin(Relation rel, TsHypertable *ht, const char *conflict, bool returning)
 {
@@ -74,7 +115,6 @@ ts_upsert_begin(Relation rel, TsHypertable *ht, const char *conflict, bool retur
 	MemoryContext old = MemoryContextSwitchTo(mcxt);
 	TsUpsert   *u = palloc0(sizeof(TsUpsert));
 	TupleDesc	desc = RelationGetDescr(rel);
-	StringInfoData cols;
 
 	u->mcxt = mcxt;
 	u->rel = rel;
@@ -83,24 +123,19 @@ ts_upsert_begin(Relation rel, TsHypertable *ht, const char *conflict, bool retur
 	u->returning = returning;
 	u->attnos = palloc(sizeof(AttrNumber) * desc->natts);
 	u->out_funcs = palloc(sizeof(FmgrInfo) * desc->natts);
-	initStringInfo(&cols);
-	appendStringInfoChar(&cols, '(');
 	for (int i = 0; i < desc->natts; i++)
 	{
 		Form_pg_attribute att = TupleDescAttr(desc, i);
 		Oid			func;
 		bool		isvarlena;
 
-		if (att->attisdropped || att->attgenerated)
+		if (!column_is_sent(att))
 			continue;
 		getTypeOutputInfo(att->atttypid, &func, &isvarlena);
 		fmgr_info(func, &u->out_funcs[u->ncols]);
 		u->attnos[u->ncols++] = att->attnum;
-		appendStringInfo(&cols, "%s%s", cols.len > 1 ? ", " : "",
-						 quote_identifier(NameStr(att->attname)));
 	}
-	appendStringInfoChar(&cols, ')');
-	u->columns = cols.data;
+	u->columns = columns_sql(desc);
 	u->batch_rows = Max(1, Min(UPSERT_BATCH_ROWS, PG_UINT16_MAX / Max(u->ncols, 1)));
 	if (returning)
 	{
@@ -132,27 +167,55 @@ batch_for(TsUpsert *u, const char *node_name, bool primary)
 	return batch;
 }
 
+/*
+ * The statement for nrows rows of ncols values each (parameters $1, ...),
+ * with RETURNING * when returning.
+ */
 static char *
-batch_sql(TsUpsert *u, Batch *batch)
+statement_sql(TsHypertable *ht, const char *columns, int ncols, int nrows,
+			  const char *conflict, bool returning)
 {
 	StringInfoData sql;
 	int			param = 1;
 
 	initStringInfo(&sql);
 	appendStringInfo(&sql, "INSERT INTO %s.%s AS %s %s VALUES ",
-					 quote_identifier(u->ht->schema_name), quote_identifier(u->ht->table_name),
-					 quote_identifier(u->ht->table_name), u->columns);
-	for (int r = 0; r < batch->nrows; r++)
+					 quote_identifier(ht->schema_name), quote_identifier(ht->table_name),
+					 quote_identifier(ts_upsert_target_alias(ht)), columns);
+	for (int r = 0; r < nrows; r++)
 	{
 		appendStringInfo(&sql, "%s(", r > 0 ? ", " : "");
-		for (int c = 0; c < u->ncols; c++)
+		for (int c = 0; c < ncols; c++)
 			appendStringInfo(&sql, "%s$%d", c > 0 ? ", " : "", param++);
 		appendStringInfoChar(&sql, ')');
 	}
-	appendStringInfo(&sql, " %s", u->conflict);
-	if (batch->primary && u->returning)
+	appendStringInfo(&sql, " %s", conflict);
+	if (returning)
 		appendStringInfoString(&sql, " RETURNING *");
 	return sql.data;
+}
+
+static char *
+batch_sql(TsUpsert *u, Batch *batch)
+{
+	return statement_sql(u->ht, u->columns, u->ncols, batch->nrows, u->conflict,
+						 batch->primary && u->returning);
+}
+
+/*
+ * For EXPLAIN: the statement as it goes to the data nodes, with one row
+ * standing for the batch.
+ */
+char *
+ts_upsert_explain_sql(Relation rel, TsHypertable *ht, const char *conflict, bool returning)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	int			ncols = 0;
+
+	for (int i = 0; i < desc->natts; i++)
+		if (column_is_sent(TupleDescAttr(desc, i)))
+			ncols++;
+	return statement_sql(ht, columns_sql(desc), ncols, 1, conflict, returning);
 }
 
 /*

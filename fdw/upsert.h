@@ -13,8 +13,12 @@
 
 typedef struct TsUpsert TsUpsert;
 
+extern const char *ts_upsert_target_alias(TsHypertable *ht);
+
 extern TsUpsert *ts_upsert_begin(Relation rel, TsHypertable *ht, const char *conflict,
 								 bool returning);
+extern char *ts_upsert_explain_sql(Relation rel, TsHypertable *ht, const char *conflict,
+								   bool returning);
 extern void ts_upsert_row(TsUpsert *u, TsChunk *chunk, TupleTableSlot *slot);
 extern void ts_upsert_flush(TsUpsert *u);
 extern void ts_upsert_end(TsUpsert *u);

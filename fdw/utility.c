@@ -7,18 +7,24 @@
  * connections (DROP DATABASE, renaming it, moving it to another tablespace,
  * using it as a template) stop its worker first and let it come back after.
  * Statements on servers of timeshard_fdw are data-node commands
- * (server_hook.c).
+ * (server_hook.c).  COPY of a hypertable is routed (copy_from.c), VACUUM and
+ * ANALYZE of a local hypertable reach its chunks, and the DDL of distributed
+ * hypertables goes to the data nodes (ddl.c).
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "catalog/namespace.h"
+#include "catalog/pg_inherits.h"
 #include "commands/dbcommands.h"
 #include "commands/defrem.h"
-#include "catalog/namespace.h"
+#include "nodes/makefuncs.h"
 #include "parser/parse_node.h"
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "tcop/utility.h"
+#include "utils/acl.h"
+#include "utils/lsyscache.h"
 
 #include "bgworker/registry.h"
 #include "catalog/hypertable.h"
@@ -88,6 +94,68 @@ handle_copy(TsUtilityCall *call)
 		ts_utility_run(call);
 	}
 	return true;
+}
+
+/*
+ * VACUUM and ANALYZE of a local hypertable reach its chunks, where its rows
+ * are.  PostgreSQL processes only the parent of an inheritance tree: ANALYZE
+ * samples the children for the parent's inherited statistics but leaves the
+ * children's own statistics and row counts (what the planner and
+ * approximate_row_count read) as they were.  Each local hypertable the
+ * statement names is followed by its chunks, with the same columns; a
+ * statement without a list processes every table anyway.  The chunks are
+ * added only for a caller who may process the hypertable (its owner or the
+ * database's), so that nobody gets a warning per chunk.
+ */
+static void
+expand_local_hypertables(TsUtilityCall *call)
+{
+	VacuumStmt *stmt = (VacuumStmt *) call->pstmt->utilityStmt;
+	List	   *rels = NIL;
+	bool		expanded = false;
+	PlannedStmt *pstmt;
+	ListCell   *lc;
+
+	if (stmt->rels == NIL || !ts_extension_ready())
+		return;
+	foreach(lc, stmt->rels)
+	{
+		VacuumRelation *vrel = (VacuumRelation *) lfirst(lc);
+		TsHypertable *ht;
+		Oid			relid;
+		ListCell   *lc2;
+
+		rels = lappend(rels, vrel);
+		if (vrel->relation == NULL)
+			continue;
+		relid = RangeVarGetRelid(vrel->relation, NoLock, true);
+		if (!OidIsValid(relid))
+			continue;			/* PostgreSQL reports it */
+		ht = ts_hypertable_get(relid);
+		if (ht == NULL || ht->replication_factor != 0)
+			continue;
+		if (!pg_class_ownercheck(relid, GetUserId()) &&
+			!pg_database_ownercheck(MyDatabaseId, GetUserId()))
+			continue;
+		foreach(lc2, find_inheritance_children(relid, NoLock))
+		{
+			Oid			chunk = lfirst_oid(lc2);
+			char	   *name = get_rel_name(chunk);
+			char	   *schema = get_namespace_name(get_rel_namespace(chunk));
+
+			if (name == NULL || schema == NULL)
+				continue;		/* dropped meanwhile */
+			rels = lappend(rels, makeVacuumRelation(makeRangeVar(schema, name, -1), chunk,
+													copyObject(vrel->va_cols)));
+			expanded = true;
+		}
+	}
+	if (!expanded)
+		return;
+	pstmt = copyObject(call->pstmt);
+	((VacuumStmt *) pstmt->utilityStmt)->rels = rels;
+	call->pstmt = pstmt;
+	call->readOnlyTree = false;
 }
 
 /*
@@ -188,23 +256,21 @@ timeshard_process_utility(PlannedStmt *pstmt, const char *queryString,
 		return;
 	if (IsA(parsetree, CopyStmt) && handle_copy(&call))
 		return;
+	if (IsA(parsetree, VacuumStmt))
+		expand_local_hypertables(&call);
 	if (ts_ddl_process(&call))
 		return;
 	if (IsA(parsetree, DropStmt) && ts_extension_ready())
 		ts_hypertable_drop_prepare((DropStmt *) parsetree);
 
 	if (!OidIsValid(held_db))
-	{
-		call_next(pstmt, queryString, readOnlyTree, context, params, queryEnv,
-				  dest, qc);
-	}
+		ts_utility_run(&call);
 	else
 	{
 		ts_registry_hold(held_db);
 		PG_TRY();
 		{
-			call_next(pstmt, queryString, readOnlyTree, context, params,
-					  queryEnv, dest, qc);
+			ts_utility_run(&call);
 		}
 		PG_CATCH();
 		{

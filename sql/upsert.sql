@@ -419,6 +419,31 @@ INSERT INTO up_local VALUES ('2024-01-01', 1) ON CONFLICT DO NOTHING;
 INSERT INTO up_local VALUES ('2024-01-01', 1) ON CONFLICT (time) DO UPDATE SET value = 2;
 SELECT count(*) FROM up_local;
 
+---------------------------------------------------------------------------
+-- EXPLAIN: the statement each data node gets (one row stands for a batch).
+-- Without ANALYZE nothing is sent and no chunk is made.
+---------------------------------------------------------------------------
+EXPLAIN (COSTS OFF, VERBOSE)
+INSERT INTO up_rf2 VALUES ('2024-03-01', 1, 1, 'explained')
+ON CONFLICT (time, device) DO UPDATE SET note = EXCLUDED.note || ' $1', value = up_rf2.value + EXCLUDED.value
+WHERE up_rf2.note <> 'x' AND EXCLUDED.value > 0
+RETURNING device;
+EXPLAIN (COSTS OFF) INSERT INTO up_rf2 VALUES ('2024-03-01', 1, 1, 'explained') ON CONFLICT DO NOTHING;
+SELECT count(*) AS chunks FROM timeshard_information.chunks
+ WHERE hypertable_name = 'up_rf2' AND range_start >= '2024-03-01';
+-- A local hypertable's insert is not distributed.
+EXPLAIN (COSTS OFF) INSERT INTO up_local VALUES ('2024-01-02', 1);
+-- The condition of DO UPDATE may have several parts.
+\set QUIET off
+INSERT INTO up_rf2 VALUES ('2024-01-01', 1, 5, 'two conditions'), ('2024-01-01', 2, 5, 'two conditions')
+ON CONFLICT (time, device) DO UPDATE SET note = EXCLUDED.note
+WHERE up_rf2.device = 1 AND EXCLUDED.value > 0
+RETURNING device, note;
+\set QUIET on
+-- The whole EXCLUDED row is not sent.
+INSERT INTO up_rf2 VALUES ('2024-01-01', 1, 1, 'whole row')
+ON CONFLICT (time, device) DO UPDATE SET note = EXCLUDED::text;
+
 -- Clean up.
 DROP TABLE up_local;
 DROP FUNCTION up_plus_one(float8);
