@@ -670,8 +670,10 @@ AS 'MODULE_PATHNAME', 'approximate_row_count' LANGUAGE C STABLE;
 
 -- Wraps an aggregate in a query the access node sends to a data node: the
 -- node's planner returns the aggregate's partial state instead (bytea).
+-- IMMUTABLE so that the planner computes it in the Agg node itself (volatile
+-- expressions may be moved above a Sort), where partialize.c finds it.
 CREATE FUNCTION timeshard_internal.partialize_agg(anyelement) RETURNS bytea
-    AS 'MODULE_PATHNAME', 'partialize_agg' LANGUAGE C PARALLEL SAFE;
+    AS 'MODULE_PATHNAME', 'partialize_agg' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION timeshard_internal.state_to_bytea(anyelement) RETURNS bytea
     AS 'MODULE_PATHNAME', 'state_to_bytea' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
