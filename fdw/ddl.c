@@ -190,6 +190,18 @@ is_partitioning_column(TsHypertable *ht, const char *column)
 		 (ht->space_column != NULL && strcmp(column, ht->space_column) == 0));
 }
 
+/* A foreign key cannot be checked on the data nodes, where the rows are. */
+static void
+refuse_foreign_key(Constraint *con, TsHypertable *ht)
+{
+	if (con->contype == CONSTR_FOREIGN)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("distributed hypertable \"%s\" cannot have a foreign key",
+						ht->table_name),
+				 errdetail("A foreign key cannot be checked on the data nodes.")));
+}
+
 /* Which ALTER TABLE subcommands can every node apply? */
 static void
 check_alter_table(AlterTableStmt *stmt, TsHypertable *ht)
@@ -203,6 +215,15 @@ check_alter_table(AlterTableStmt *stmt, TsHypertable *ht)
 		switch (cmd->subtype)
 		{
 			case AT_AddColumn:
+				{
+					/* ADD COLUMN ... REFERENCES: a column constraint. */
+					ColumnDef  *def = (ColumnDef *) cmd->def;
+					ListCell   *con;
+
+					foreach(con, def->constraints)
+						refuse_foreign_key((Constraint *) lfirst(con), ht);
+				}
+				break;
 			case AT_ColumnDefault:
 			case AT_SetNotNull:
 			case AT_DropNotNull:
@@ -241,12 +262,8 @@ check_alter_table(AlterTableStmt *stmt, TsHypertable *ht)
 				{
 					Constraint *con = (Constraint *) cmd->def;
 
-					if (IsA(con, Constraint) && con->contype == CONSTR_FOREIGN)
-						ereport(ERROR,
-								(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-								 errmsg("distributed hypertable \"%s\" cannot have a foreign key",
-										ht->table_name),
-								 errdetail("A foreign key cannot be checked on the data nodes.")));
+					if (IsA(con, Constraint))
+						refuse_foreign_key(con, ht);
 					if (IsA(con, Constraint) && con->contype == CONSTR_EXCLUSION)
 						not_supported("An exclusion constraint", ht);
 				}
