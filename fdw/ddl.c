@@ -22,13 +22,16 @@
 #include "catalog/index.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
 #include "commands/vacuum.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
+#include "parser/parse_coerce.h"
 #include "parser/parse_func.h"
+#include "parser/parse_type.h"
 #include "storage/lmgr.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -272,6 +275,68 @@ check_alter_table(AlterTableStmt *stmt, TsHypertable *ht)
 				not_supported("This ALTER TABLE subcommand", ht);
 		}
 	}
+}
+
+/*
+ * ALTER COLUMN ... TYPE ... USING on the access node.  PostgreSQL applies the
+ * USING expression to the inheritance children too, and refuses it for
+ * foreign tables ("... is not a table"): the chunks here are foreign tables.
+ * Rows live on the data nodes, which get the statement as written; here the
+ * table is empty and the chunks hold nothing, so the change runs without
+ * USING, as ALTER FOREIGN TABLE ... ALTER COLUMN ... TYPE would.  Without
+ * USING, PostgreSQL still wants the table's column to be assignable to the
+ * new type: when it is not, refuse before anything changes.  Returns the
+ * statement to run here (the caller's, or a copy without USING).
+ */
+static PlannedStmt *
+alter_type_without_using(PlannedStmt *pstmt, TsHypertable *ht)
+{
+	AlterTableStmt *stmt = (AlterTableStmt *) pstmt->utilityStmt;
+	bool		has_using = false;
+	PlannedStmt *copy;
+	ListCell   *lc;
+
+	if (find_inheritance_children(ht->relid, NoLock) == NIL)
+		return pstmt;
+	foreach(lc, stmt->cmds)
+	{
+		AlterTableCmd *cmd = (AlterTableCmd *) lfirst(lc);
+		ColumnDef  *def = (ColumnDef *) cmd->def;
+		AttrNumber	attnum;
+		Oid			from;
+		Oid			to;
+		int32		typmod;
+
+		if (cmd->subtype != AT_AlterColumnType || def->raw_default == NULL)
+			continue;
+		has_using = true;
+		attnum = get_attnum(ht->relid, cmd->name);
+		if (attnum == InvalidAttrNumber)
+			continue;			/* PostgreSQL reports it */
+		from = get_atttype(ht->relid, attnum);
+		typenameTypeIdAndMod(NULL, def->typeName, &to, &typmod);
+		if (!can_coerce_type(1, &from, &to, COERCION_ASSIGNMENT))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot change the type of column \"%s\" of distributed hypertable \"%s\" from %s to %s",
+							cmd->name, ht->table_name, format_type_be(from), format_type_be(to)),
+					 errdetail("The chunks of the access node are foreign tables: they take the new type "
+							   "without the USING expression, which needs an assignment cast from %s to %s.",
+							   format_type_be(from), format_type_be(to)),
+					 errhint("Add a column of the new type, fill it with UPDATE, drop the old column "
+							 "and rename the new one.")));
+	}
+	if (!has_using)
+		return pstmt;
+	copy = copyObject(pstmt);
+	foreach(lc, ((AlterTableStmt *) copy->utilityStmt)->cmds)
+	{
+		AlterTableCmd *cmd = (AlterTableCmd *) lfirst(lc);
+
+		if (cmd->subtype == AT_AlterColumnType)
+			((ColumnDef *) cmd->def)->raw_default = NULL;
+	}
+	return copy;
 }
 
 /* GRANT/REVOKE on tables, written again for the distributed hypertables only. */
@@ -757,6 +822,16 @@ ts_ddl_process(TsUtilityCall *call)
 		return false;
 
 	sql = statement_text(call);
+	if (IsA(parsetree, AlterTableStmt))
+	{
+		PlannedStmt *local = alter_type_without_using(call->pstmt, ht);
+
+		if (local != call->pstmt)
+		{
+			call->pstmt = local;
+			call->readOnlyTree = false;
+		}
+	}
 	if (IsA(parsetree, CreateTrigStmt))
 	{
 		/* The trigger's function goes first, as the access node has it. */
