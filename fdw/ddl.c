@@ -25,6 +25,7 @@
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
+#include "commands/tablecmds.h"
 #include "commands/vacuum.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
@@ -43,6 +44,7 @@
 #include "catalog/catalog_spi.h"
 #include "catalog/hypertable.h"
 #include "catalog/metadata.h"
+#include "chunk.h"
 #include "data_node.h"
 #include "ddl.h"
 #include "dist_exec.h"
@@ -143,6 +145,28 @@ sync_chunk_privileges(TsHypertable *ht)
 															 quote_identifier(ht->schema_name),
 															 quote_identifier(ht->table_name)))),
 						NULL);
+}
+
+/*
+ * The chunks' foreign tables here belong to the table's owner: ALTER TABLE
+ * ... OWNER TO does not recurse to inheritance children, so follow it.  The
+ * caller changed the table's owner, with PostgreSQL's checks.
+ */
+static void
+chunks_follow_owner(TsHypertable *ht)
+{
+	Oid			owner;
+	ListCell   *lc;
+
+	CommandCounterIncrement();
+	owner = ts_rel_owner(ht->relid);
+	foreach(lc, find_inheritance_children(ht->relid, AccessExclusiveLock))
+	{
+		Oid			chunk = lfirst_oid(lc);
+
+		if (ts_rel_owner(chunk) != owner)
+			ATExecChangeOwner(chunk, owner, true, AccessExclusiveLock);
+	}
 }
 
 /* Catalog: a hypertable renamed or moved, a dimension column renamed. */
@@ -871,7 +895,10 @@ ts_ddl_process(TsUtilityCall *call)
 				foreach(lc, ((AlterTableStmt *) parsetree)->cmds)
 					owner |= ((AlterTableCmd *) lfirst(lc))->subtype == AT_ChangeOwner;
 				if (owner)
+				{
+					chunks_follow_owner(ht);
 					sync_chunk_privileges(ht);
+				}
 				return true;
 			}
 		default:
