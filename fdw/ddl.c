@@ -457,35 +457,76 @@ handle_truncate(TsUtilityCall *call, TruncateStmt *stmt)
 }
 
 /*
- * ANALYZE on the data nodes, then their row counts and sizes into the
- * access node's chunks, so that plans are costed from real sizes.
+ * The options of a VACUUM or ANALYZE statement as SQL, "(FULL, VERBOSE
+ * 'false') ", or "" without options.  They go to the data nodes as given:
+ * the nodes check them.
+ */
+static char *
+vacuum_options_sql(VacuumStmt *stmt)
+{
+	StringInfoData sql;
+	ListCell   *lc;
+
+	if (stmt->options == NIL)
+		return "";
+	initStringInfo(&sql);
+	appendStringInfoChar(&sql, '(');
+	foreach(lc, stmt->options)
+	{
+		DefElem    *opt = (DefElem *) lfirst(lc);
+
+		appendStringInfo(&sql, "%s%s", foreach_current_index(lc) > 0 ? ", " : "",
+						 quote_identifier(opt->defname));
+		if (opt->arg == NULL)
+			continue;
+		if (IsA(opt->arg, Integer) || IsA(opt->arg, Float))
+			appendStringInfo(&sql, " %s", defGetString(opt));
+		else
+			appendStringInfo(&sql, " %s", quote_literal_cstr(defGetString(opt)));
+	}
+	appendStringInfoString(&sql, ") ");
+	return sql.data;
+}
+
+/* A distributed hypertable named by VACUUM/ANALYZE, with its column list. */
+typedef struct VacuumTarget
+{
+	TsHypertable *ht;
+	List	   *columns;		/* String, or NIL */
+} VacuumTarget;
+
+/* "VACUUM (options) schema.table (columns)" for a data node. */
+static char *
+vacuum_sql(VacuumStmt *stmt, VacuumTarget *target)
+{
+	StringInfoData sql;
+	ListCell   *lc;
+
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "%s %s%s.%s", stmt->is_vacuumcmd ? "VACUUM" : "ANALYZE",
+					 vacuum_options_sql(stmt), quote_identifier(target->ht->schema_name),
+					 quote_identifier(target->ht->table_name));
+	foreach(lc, target->columns)
+		appendStringInfo(&sql, "%s%s", foreach_current_index(lc) > 0 ? ", " : " (",
+						 quote_identifier(strVal(lfirst(lc))));
+	if (target->columns != NIL)
+		appendStringInfoChar(&sql, ')');
+	return sql.data;
+}
+
+/*
+ * Bring each chunk's row count and size back from the data nodes into its
+ * foreign table here, so that plans are costed from real sizes.  Every
+ * replica reports; they hold the same rows.
  */
 static void
-analyze_distributed(TsHypertable *ht, bool vacuum)
+fetch_chunk_stats(TsHypertable *ht)
 {
 	char	   *qualified = psprintf("%s.%s", quote_identifier(ht->schema_name),
 									 quote_identifier(ht->table_name));
-	List	   *nodes = ddl_nodes(ht);
 	ListCell   *lc;
 
-	if (vacuum)
-	{
-		/* VACUUM cannot run in a transaction: one connection, autocommit. */
-		foreach(lc, nodes)
-		{
-			TsDataNode *node = (TsDataNode *) lfirst(lc);
-			TsConnection *conn = ts_remote_txn_connection_autocommit(node->serverid, GetUserId());
-			TsRemoteError err;
-
-			if (!ts_conn_exec_ok(conn, psprintf("VACUUM %s", qualified), TS_NO_DEADLINE, &err))
-				ts_remote_error_report(&err, ERROR);
-		}
-		return;
-	}
-	ts_dist_exec_in_txn(nodes, psprintf("ANALYZE %s", qualified), NULL);
-
-	/* Bring back each chunk's size from the node it is read from. */
-	foreach(lc, nodes)
+	foreach(lc, ddl_nodes(ht))
 	{
 		TsDataNode *node = (TsDataNode *) lfirst(lc);
 		TsConnection *conn = ts_remote_txn_connection(node->serverid, GetUserId(), false);
@@ -501,31 +542,44 @@ analyze_distributed(TsHypertable *ht, bool vacuum)
 
 		if (res == NULL)
 			ts_remote_error_report(&err, ERROR);
-		for (int i = 0; i < PQntuples(res); i++)
+		PG_TRY();
 		{
-			Oid			nsp = get_namespace_oid(PQgetvalue(res, i, 0), true);
-			Oid			chunk = OidIsValid(nsp) ? get_relname_relid(PQgetvalue(res, i, 1), nsp)
-				: InvalidOid;
-			Relation	rel;
+			for (int i = 0; i < PQntuples(res); i++)
+			{
+				Oid			nsp = get_namespace_oid(PQgetvalue(res, i, 0), true);
+				Oid			chunk = OidIsValid(nsp) ? get_relname_relid(PQgetvalue(res, i, 1), nsp)
+					: InvalidOid;
+				Relation	rel;
 
-			if (!OidIsValid(chunk) || get_rel_relkind(chunk) != RELKIND_FOREIGN_TABLE)
-				continue;
-			rel = table_open(chunk, ShareUpdateExclusiveLock);
-			vac_update_relstats(rel, (BlockNumber) strtoul(PQgetvalue(res, i, 3), NULL, 10),
-								strtod(PQgetvalue(res, i, 2), NULL), 0, false,
-								InvalidTransactionId, InvalidMultiXactId, NULL, NULL, false);
-			table_close(rel, NoLock);
+				if (!OidIsValid(chunk) || get_rel_relkind(chunk) != RELKIND_FOREIGN_TABLE)
+					continue;
+				rel = table_open(chunk, ShareUpdateExclusiveLock);
+				vac_update_relstats(rel, (BlockNumber) strtoul(PQgetvalue(res, i, 3), NULL, 10),
+									strtod(PQgetvalue(res, i, 2), NULL), 0, false,
+									InvalidTransactionId, InvalidMultiXactId, NULL, NULL, false);
+				table_close(rel, NoLock);
+			}
 		}
-		PQclear(res);
+		PG_FINALLY();
+		{
+			PQclear(res);
+		}
+		PG_END_TRY();
 	}
 }
 
-/* VACUUM/ANALYZE: distributed hypertables go to the nodes, the rest stays. */
+/*
+ * VACUUM and ANALYZE.  A distributed hypertable's statement goes to its data
+ * nodes, with the statement's options and columns: VACUUM (which cannot run
+ * in a transaction) on each node in autocommit mode, ANALYZE in the
+ * distributed transaction.  When it analyzes, the chunks' statistics then
+ * come back here.  Other tables are left to PostgreSQL.
+ */
 static bool
 handle_vacuum(TsUtilityCall *call, VacuumStmt *stmt)
 {
 	List	   *rest = NIL;
-	List	   *hts = NIL;
+	List	   *targets = NIL;
 	ListCell   *lc;
 	bool		analyze = !stmt->is_vacuumcmd;
 
@@ -542,26 +596,56 @@ handle_vacuum(TsUtilityCall *call, VacuumStmt *stmt)
 		TsHypertable *ht = distributed(relid_of(vrel->relation));
 
 		if (ht != NULL)
-			hts = lappend(hts, ht);
+		{
+			VacuumTarget *target = palloc(sizeof(VacuumTarget));
+
+			target->ht = ht;
+			target->columns = vrel->va_cols;
+			targets = lappend(targets, target);
+		}
 		else
 			rest = lappend(rest, vrel);
 	}
-	if (hts == NIL)
+	if (targets == NIL)
 		return false;
 	if (stmt->is_vacuumcmd)
 		PreventInTransactionBlock(call->context == PROCESS_UTILITY_TOPLEVEL, "VACUUM");
-	foreach(lc, hts)
+	foreach(lc, targets)
 	{
-		TsHypertable *ht = (TsHypertable *) lfirst(lc);
+		TsHypertable *ht = ((VacuumTarget *) lfirst(lc))->ht;
 
 		if (!pg_class_ownercheck(ht->relid, GetUserId()) &&
 			!pg_database_ownercheck(MyDatabaseId, GetUserId()))
 			aclcheck_error(ACLCHECK_NOT_OWNER, OBJECT_TABLE, ht->table_name);
-		if (stmt->is_vacuumcmd)
-			analyze_distributed(ht, true);
-		if (analyze && !stmt->is_vacuumcmd)
-			analyze_distributed(ht, false);
 	}
+	/*
+	 * Every VACUUM first: a node's connection runs it in autocommit mode,
+	 * which it cannot once the distributed transaction uses it.
+	 */
+	foreach(lc, targets)
+	{
+		VacuumTarget *target = (VacuumTarget *) lfirst(lc);
+		char	   *sql = vacuum_sql(stmt, target);
+		ListCell   *n;
+
+		if (!stmt->is_vacuumcmd)
+		{
+			ts_dist_exec_in_txn(ddl_nodes(target->ht), sql, NULL);
+			continue;
+		}
+		foreach(n, ddl_nodes(target->ht))
+		{
+			TsDataNode *node = (TsDataNode *) lfirst(n);
+			TsConnection *conn = ts_remote_txn_connection_autocommit(node->serverid, GetUserId());
+			TsRemoteError err;
+
+			if (!ts_conn_exec_ok(conn, sql, TS_NO_DEADLINE, &err))
+				ts_remote_error_report(&err, ERROR);
+		}
+	}
+	if (analyze)
+		foreach(lc, targets)
+			fetch_chunk_stats(((VacuumTarget *) lfirst(lc))->ht);
 	if (rest != NIL)
 	{
 		PlannedStmt *pstmt = copyObject(call->pstmt);
