@@ -8,10 +8,7 @@
  * neither does.  Statements that would make the nodes diverge are refused
  * with a clear error.
  *
- * On a data node, DDL on a member hypertable is refused unless it comes from
- * the access node (its sessions announce themselves with
- * timeshard_internal.set_peer_dist_id) or timeshard.enable_client_ddl_on_data_nodes
- * is on.
+ * On a data node, the statement goes to member_ddl.c instead.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -48,12 +45,9 @@
 #include "data_node.h"
 #include "ddl.h"
 #include "dist_exec.h"
-#include "guc.h"
 #include "hypertable_drop.h"
+#include "member_ddl.h"
 #include "remote/txn.h"
-
-/* Set by set_peer_dist_id() in a data node's sessions from its access node. */
-static bool session_from_access_node = false;
 
 /* The text of this statement alone (a query string may hold several). */
 static char *
@@ -70,8 +64,6 @@ statement_text(TsUtilityCall *call)
 	return pnstrdup(qs + loc, len);
 }
 
-static void ts_ddl_member_renamed(Node *parsetree, Oid relid);
-
 static Oid
 relid_of(RangeVar *rv)
 {
@@ -84,14 +76,6 @@ distributed(Oid relid)
 	TsHypertable *ht = OidIsValid(relid) ? ts_hypertable_get(relid) : NULL;
 
 	return (ht != NULL && ht->replication_factor > 0) ? ht : NULL;
-}
-
-static TsHypertable *
-member(Oid relid)
-{
-	TsHypertable *ht = OidIsValid(relid) ? ts_hypertable_get(relid) : NULL;
-
-	return (ht != NULL && ht->replication_factor < 0) ? ht : NULL;
 }
 
 static void
@@ -181,8 +165,9 @@ catalog_update(const char *sql, int nargs, Oid *types, Datum *values)
 	ts_catalog_spi_finish(&spi);
 }
 
-static void
-rename_in_catalog(TsHypertable *ht, Oid relid)
+/* The hypertable's catalog row follows its table, renamed or moved (relid). */
+void
+ts_ddl_catalog_rename(TsHypertable *ht, Oid relid)
 {
 	Oid			types[3] = {INT4OID, NAMEOID, NAMEOID};
 	Datum		values[3];
@@ -195,8 +180,9 @@ rename_in_catalog(TsHypertable *ht, Oid relid)
 	ts_hypertable_invalidate(relid);
 }
 
-static void
-rename_dimension(TsHypertable *ht, const char *oldname, const char *newname)
+/* A dimension's catalog row follows its renamed column. */
+void
+ts_ddl_catalog_rename_dimension(TsHypertable *ht, const char *oldname, const char *newname)
 {
 	Oid			types[3] = {INT4OID, NAMEOID, NAMEOID};
 	Datum		values[3];
@@ -209,8 +195,9 @@ rename_dimension(TsHypertable *ht, const char *oldname, const char *newname)
 	ts_hypertable_invalidate(ht->relid);
 }
 
-static bool
-is_partitioning_column(TsHypertable *ht, const char *column)
+/* Is the column one of the hypertable's dimensions? */
+bool
+ts_ddl_is_partitioning_column(TsHypertable *ht, const char *column)
 {
 	return column != NULL &&
 		(strcmp(column, ht->time_column) == 0 ||
@@ -276,7 +263,7 @@ check_alter_table(AlterTableStmt *stmt, TsHypertable *ht)
 				break;
 			case AT_DropColumn:
 			case AT_AlterColumnType:
-				if (is_partitioning_column(ht, cmd->name))
+				if (ts_ddl_is_partitioning_column(ht, cmd->name))
 					ereport(ERROR,
 							(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 							 errmsg("cannot %s partitioning column \"%s\"",
@@ -759,64 +746,6 @@ drop_target(DropStmt *stmt)
 	return found;
 }
 
-/* A data node refuses DDL on its member hypertables from anyone but its access node. */
-static void
-check_member_ddl(Node *parsetree)
-{
-	Oid			relid = InvalidOid;
-
-	if (session_from_access_node || ts_guc_enable_client_ddl_on_data_nodes)
-		return;
-	switch (nodeTag(parsetree))
-	{
-		case T_AlterTableStmt:
-			relid = relid_of(((AlterTableStmt *) parsetree)->relation);
-			break;
-		case T_IndexStmt:
-			relid = relid_of(((IndexStmt *) parsetree)->relation);
-			break;
-		case T_CreateTrigStmt:
-			relid = relid_of(((CreateTrigStmt *) parsetree)->relation);
-			break;
-		case T_RenameStmt:
-			relid = relid_of(((RenameStmt *) parsetree)->relation);
-			break;
-		case T_AlterObjectSchemaStmt:
-			relid = relid_of(((AlterObjectSchemaStmt *) parsetree)->relation);
-			break;
-		case T_TruncateStmt:
-			if (((TruncateStmt *) parsetree)->relations != NIL)
-				relid = relid_of(linitial(((TruncateStmt *) parsetree)->relations));
-			break;
-		case T_DropStmt:
-			{
-				DropStmt   *stmt = (DropStmt *) parsetree;
-
-				if (stmt->removeType == OBJECT_TABLE && stmt->objects != NIL)
-					relid = RangeVarGetRelid(makeRangeVarFromNameList(linitial(stmt->objects)),
-											 NoLock, true);
-			}
-			break;
-		case T_GrantStmt:
-			{
-				GrantStmt  *stmt = (GrantStmt *) parsetree;
-
-				if (stmt->objtype == OBJECT_TABLE && stmt->targtype == ACL_TARGET_OBJECT &&
-					stmt->objects != NIL)
-					relid = relid_of(linitial(stmt->objects));
-			}
-			break;
-		default:
-			return;
-	}
-	if (member(relid) != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("operation is blocked on a distributed hypertable member"),
-				 errdetail("This operation should be executed on the access node."),
-				 errhint("Set timeshard.enable_client_ddl_on_data_nodes to TRUE, if you know what you are doing.")));
-}
-
 /*
  * Handle the statement when it concerns a distributed hypertable (or a
  * member hypertable on a data node).  Returns true when the statement was
@@ -852,24 +781,7 @@ ts_ddl_process(TsUtilityCall *call)
 	if (!ts_extension_ready())
 		return false;
 	if (ts_metadata_role() == TS_ROLE_DATA_NODE)
-	{
-		Oid			renamed = InvalidOid;
-
-		check_member_ddl(parsetree);
-		if (IsA(parsetree, RenameStmt) &&
-			(((RenameStmt *) parsetree)->renameType == OBJECT_TABLE ||
-			 ((RenameStmt *) parsetree)->renameType == OBJECT_COLUMN))
-			renamed = relid_of(((RenameStmt *) parsetree)->relation);
-		else if (IsA(parsetree, AlterObjectSchemaStmt) &&
-				 ((AlterObjectSchemaStmt *) parsetree)->objectType == OBJECT_TABLE)
-			renamed = relid_of(((AlterObjectSchemaStmt *) parsetree)->relation);
-		if (member(renamed) == NULL)
-			return false;
-		ts_utility_run(call);
-		CommandCounterIncrement();
-		ts_ddl_member_renamed(parsetree, renamed);
-		return true;
-	}
+		return ts_member_ddl_process(call);
 
 	switch (nodeTag(parsetree))
 	{
@@ -960,15 +872,15 @@ ts_ddl_process(TsUtilityCall *call)
 
 				forward(ht, sql);
 				if (stmt->renameType == OBJECT_TABLE)
-					rename_in_catalog(ht, ht->relid);
+					ts_ddl_catalog_rename(ht, ht->relid);
 				else if (stmt->renameType == OBJECT_COLUMN &&
-						 is_partitioning_column(ht, stmt->subname))
-					rename_dimension(ht, stmt->subname, stmt->newname);
+						 ts_ddl_is_partitioning_column(ht, stmt->subname))
+					ts_ddl_catalog_rename_dimension(ht, stmt->subname, stmt->newname);
 				return true;
 			}
 		case T_AlterObjectSchemaStmt:
 			forward(ht, sql);
-			rename_in_catalog(ht, ht->relid);
+			ts_ddl_catalog_rename(ht, ht->relid);
 			return true;
 		case T_AlterTableStmt:
 			{
@@ -989,43 +901,4 @@ ts_ddl_process(TsUtilityCall *call)
 			forward(ht, sql);
 			return true;
 	}
-}
-
-/*
- * After the statement ran on a data node: keep the catalog in step with
- * renamed member hypertables and dimension columns.
- */
-static void
-ts_ddl_member_renamed(Node *parsetree, Oid relid)
-{
-	TsHypertable *ht = member(relid);
-
-	if (ht == NULL)
-		return;
-	if (IsA(parsetree, RenameStmt) && ((RenameStmt *) parsetree)->renameType == OBJECT_COLUMN)
-	{
-		RenameStmt *stmt = (RenameStmt *) parsetree;
-
-		if (is_partitioning_column(ht, stmt->subname))
-			rename_dimension(ht, stmt->subname, stmt->newname);
-	}
-	else
-		rename_in_catalog(ht, relid);
-}
-
-PG_FUNCTION_INFO_V1(set_peer_dist_id);
-
-/*
- * set_peer_dist_id(uuid): the access node's sessions say who they are; DDL
- * on member hypertables is then allowed in this session.
- */
-Datum
-set_peer_dist_id(PG_FUNCTION_ARGS)
-{
-	char	   *given = PG_ARGISNULL(0) ? NULL
-		: DatumGetCString(DirectFunctionCall1(uuid_out, PG_GETARG_DATUM(0)));
-	char	   *dist = ts_metadata_get(TS_METADATA_DIST_UUID);
-
-	session_from_access_node = given != NULL && dist != NULL && strcmp(given, dist) == 0;
-	PG_RETURN_BOOL(session_from_access_node);
 }
