@@ -11,23 +11,35 @@
  *
  * When the access node renames a member hypertable, moves it to another
  * schema or renames one of its dimension columns, the node's catalog
- * follows.
+ * follows.  timeshard_internal.copy_table_privileges() gives a partition
+ * the hypertable's owner and privileges (create_chunk and
+ * sync_chunk_privileges in the install script use it).
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
+#include "access/table.h"
 #include "access/xact.h"
+#include "catalog/dependency.h"
 #include "catalog/index.h"
+#include "catalog/indexing.h"
 #include "catalog/namespace.h"
+#include "catalog/objectaccess.h"
 #include "catalog/partition.h"
 #include "catalog/pg_class.h"
+#include "commands/tablecmds.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
+#include "storage/lmgr.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/syscache.h"
 
 #include "catalog/hypertable.h"
 #include "catalog/metadata.h"
+#include "chunk.h"
 #include "ddl.h"
 #include "guc.h"
 #include "member_ddl.h"
@@ -236,4 +248,85 @@ set_peer_dist_id(PG_FUNCTION_ARGS)
 
 	session_from_access_node = given != NULL && dist != NULL && strcmp(given, dist) == 0;
 	PG_RETURN_BOOL(session_from_access_node);
+}
+
+PG_FUNCTION_INFO_V1(copy_table_privileges);
+
+/*
+ * copy_table_privileges(source regclass, target regclass): give target the
+ * owner and the privileges of source, exactly (an ACL entry's grantor
+ * included, which GRANT cannot set), and record the shared dependencies on
+ * the owner and the grantees, as ALTER TABLE ... OWNER TO and GRANT do.
+ * For the partitions of a member hypertable, which carry the hypertable's
+ * owner and privileges.  The caller must own target; no one has EXECUTE:
+ * the install script's SECURITY DEFINER functions call it after their own
+ * checks.
+ */
+Datum
+copy_table_privileges(PG_FUNCTION_ARGS)
+{
+	Oid			source = PG_GETARG_OID(0);
+	Oid			target = PG_GETARG_OID(1);
+	Oid			owner;
+	HeapTuple	source_tuple;
+	HeapTuple	tuple;
+	HeapTuple	new_tuple;
+	Relation	pg_class_rel;
+	Datum		acl;
+	bool		acl_null;
+	Datum		old_acl;
+	bool		old_acl_null;
+	Datum		values[Natts_pg_class] = {0};
+	bool		nulls[Natts_pg_class] = {0};
+	bool		replace[Natts_pg_class] = {0};
+	Oid		   *old_members = NULL;
+	Oid		   *new_members = NULL;
+	int			n_old;
+	int			n_new;
+
+	if (get_rel_name(target) == NULL || get_rel_name(source) == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist",
+						get_rel_name(target) == NULL ? target : source)));
+	LockRelationOid(target, AccessExclusiveLock);
+	if (!pg_class_ownercheck(target, GetUserId()))
+		aclcheck_error(ACLCHECK_NOT_OWNER, get_relkind_objtype(get_rel_relkind(target)),
+					   get_rel_name(target));
+
+	owner = ts_rel_owner(source);
+	if (ts_rel_owner(target) != owner)
+	{
+		ATExecChangeOwner(target, owner, true, AccessExclusiveLock);
+		CommandCounterIncrement();
+	}
+
+	source_tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(source));
+	if (!HeapTupleIsValid(source_tuple))
+		elog(ERROR, "cache lookup failed for relation %u", source);
+	acl = SysCacheGetAttr(RELOID, source_tuple, Anum_pg_class_relacl, &acl_null);
+
+	pg_class_rel = table_open(RelationRelationId, RowExclusiveLock);
+	tuple = SearchSysCacheCopy1(RELOID, ObjectIdGetDatum(target));
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for relation %u", target);
+	old_acl = heap_getattr(tuple, Anum_pg_class_relacl, RelationGetDescr(pg_class_rel),
+						   &old_acl_null);
+
+	replace[Anum_pg_class_relacl - 1] = true;
+	nulls[Anum_pg_class_relacl - 1] = acl_null;
+	values[Anum_pg_class_relacl - 1] = acl;
+	new_tuple = heap_modify_tuple(tuple, RelationGetDescr(pg_class_rel), values, nulls, replace);
+	CatalogTupleUpdate(pg_class_rel, &new_tuple->t_self, new_tuple);
+
+	n_old = old_acl_null ? 0 : aclmembers(DatumGetAclP(old_acl), &old_members);
+	n_new = acl_null ? 0 : aclmembers(DatumGetAclP(acl), &new_members);
+	updateAclDependencies(RelationRelationId, target, 0, owner,
+						  n_old, old_members, n_new, new_members);
+
+	ReleaseSysCache(source_tuple);
+	table_close(pg_class_rel, RowExclusiveLock);
+	InvokeObjectPostAlterHook(RelationRelationId, target, 0);
+	CommandCounterIncrement();
+	PG_RETURN_VOID();
 }
