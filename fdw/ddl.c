@@ -8,10 +8,7 @@
  * neither does.  Statements that would make the nodes diverge are refused
  * with a clear error.
  *
- * On a data node, DDL on a member hypertable is refused unless it comes from
- * the access node (its sessions announce themselves with
- * timeshard_internal.set_peer_dist_id) or timeshard.enable_client_ddl_on_data_nodes
- * is on.
+ * On a data node, the statement goes to member_ddl.c instead.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -22,13 +19,17 @@
 #include "catalog/index.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_inherits.h"
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
+#include "commands/tablecmds.h"
 #include "commands/vacuum.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
+#include "parser/parse_coerce.h"
 #include "parser/parse_func.h"
+#include "parser/parse_type.h"
 #include "storage/lmgr.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -40,15 +41,13 @@
 #include "catalog/catalog_spi.h"
 #include "catalog/hypertable.h"
 #include "catalog/metadata.h"
+#include "chunk.h"
 #include "data_node.h"
 #include "ddl.h"
 #include "dist_exec.h"
-#include "guc.h"
 #include "hypertable_drop.h"
+#include "member_ddl.h"
 #include "remote/txn.h"
-
-/* Set by set_peer_dist_id() in a data node's sessions from its access node. */
-static bool session_from_access_node = false;
 
 /* The text of this statement alone (a query string may hold several). */
 static char *
@@ -65,8 +64,6 @@ statement_text(TsUtilityCall *call)
 	return pnstrdup(qs + loc, len);
 }
 
-static void ts_ddl_member_renamed(Node *parsetree, Oid relid);
-
 static Oid
 relid_of(RangeVar *rv)
 {
@@ -79,14 +76,6 @@ distributed(Oid relid)
 	TsHypertable *ht = OidIsValid(relid) ? ts_hypertable_get(relid) : NULL;
 
 	return (ht != NULL && ht->replication_factor > 0) ? ht : NULL;
-}
-
-static TsHypertable *
-member(Oid relid)
-{
-	TsHypertable *ht = OidIsValid(relid) ? ts_hypertable_get(relid) : NULL;
-
-	return (ht != NULL && ht->replication_factor < 0) ? ht : NULL;
 }
 
 static void
@@ -142,6 +131,28 @@ sync_chunk_privileges(TsHypertable *ht)
 						NULL);
 }
 
+/*
+ * The chunks' foreign tables here belong to the table's owner: ALTER TABLE
+ * ... OWNER TO does not recurse to inheritance children, so follow it.  The
+ * caller changed the table's owner, with PostgreSQL's checks.
+ */
+static void
+chunks_follow_owner(TsHypertable *ht)
+{
+	Oid			owner;
+	ListCell   *lc;
+
+	CommandCounterIncrement();
+	owner = ts_rel_owner(ht->relid);
+	foreach(lc, find_inheritance_children(ht->relid, AccessExclusiveLock))
+	{
+		Oid			chunk = lfirst_oid(lc);
+
+		if (ts_rel_owner(chunk) != owner)
+			ATExecChangeOwner(chunk, owner, true, AccessExclusiveLock);
+	}
+}
+
 /* Catalog: a hypertable renamed or moved, a dimension column renamed. */
 static void
 catalog_update(const char *sql, int nargs, Oid *types, Datum *values)
@@ -154,8 +165,9 @@ catalog_update(const char *sql, int nargs, Oid *types, Datum *values)
 	ts_catalog_spi_finish(&spi);
 }
 
-static void
-rename_in_catalog(TsHypertable *ht, Oid relid)
+/* The hypertable's catalog row follows its table, renamed or moved (relid). */
+void
+ts_ddl_catalog_rename(TsHypertable *ht, Oid relid)
 {
 	Oid			types[3] = {INT4OID, NAMEOID, NAMEOID};
 	Datum		values[3];
@@ -168,8 +180,9 @@ rename_in_catalog(TsHypertable *ht, Oid relid)
 	ts_hypertable_invalidate(relid);
 }
 
-static void
-rename_dimension(TsHypertable *ht, const char *oldname, const char *newname)
+/* A dimension's catalog row follows its renamed column. */
+void
+ts_ddl_catalog_rename_dimension(TsHypertable *ht, const char *oldname, const char *newname)
 {
 	Oid			types[3] = {INT4OID, NAMEOID, NAMEOID};
 	Datum		values[3];
@@ -182,12 +195,25 @@ rename_dimension(TsHypertable *ht, const char *oldname, const char *newname)
 	ts_hypertable_invalidate(ht->relid);
 }
 
-static bool
-is_partitioning_column(TsHypertable *ht, const char *column)
+/* Is the column one of the hypertable's dimensions? */
+bool
+ts_ddl_is_partitioning_column(TsHypertable *ht, const char *column)
 {
 	return column != NULL &&
 		(strcmp(column, ht->time_column) == 0 ||
 		 (ht->space_column != NULL && strcmp(column, ht->space_column) == 0));
+}
+
+/* A foreign key cannot be checked on the data nodes, where the rows are. */
+static void
+refuse_foreign_key(Constraint *con, TsHypertable *ht)
+{
+	if (con->contype == CONSTR_FOREIGN)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("distributed hypertable \"%s\" cannot have a foreign key",
+						ht->table_name),
+				 errdetail("A foreign key cannot be checked on the data nodes.")));
 }
 
 /* Which ALTER TABLE subcommands can every node apply? */
@@ -203,6 +229,15 @@ check_alter_table(AlterTableStmt *stmt, TsHypertable *ht)
 		switch (cmd->subtype)
 		{
 			case AT_AddColumn:
+				{
+					/* ADD COLUMN ... REFERENCES: a column constraint. */
+					ColumnDef  *def = (ColumnDef *) cmd->def;
+					ListCell   *con;
+
+					foreach(con, def->constraints)
+						refuse_foreign_key((Constraint *) lfirst(con), ht);
+				}
+				break;
 			case AT_ColumnDefault:
 			case AT_SetNotNull:
 			case AT_DropNotNull:
@@ -228,7 +263,7 @@ check_alter_table(AlterTableStmt *stmt, TsHypertable *ht)
 				break;
 			case AT_DropColumn:
 			case AT_AlterColumnType:
-				if (is_partitioning_column(ht, cmd->name))
+				if (ts_ddl_is_partitioning_column(ht, cmd->name))
 					ereport(ERROR,
 							(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 							 errmsg("cannot %s partitioning column \"%s\"",
@@ -241,12 +276,8 @@ check_alter_table(AlterTableStmt *stmt, TsHypertable *ht)
 				{
 					Constraint *con = (Constraint *) cmd->def;
 
-					if (IsA(con, Constraint) && con->contype == CONSTR_FOREIGN)
-						ereport(ERROR,
-								(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-								 errmsg("distributed hypertable \"%s\" cannot have a foreign key",
-										ht->table_name),
-								 errdetail("A foreign key cannot be checked on the data nodes.")));
+					if (IsA(con, Constraint))
+						refuse_foreign_key(con, ht);
 					if (IsA(con, Constraint) && con->contype == CONSTR_EXCLUSION)
 						not_supported("An exclusion constraint", ht);
 				}
@@ -255,6 +286,68 @@ check_alter_table(AlterTableStmt *stmt, TsHypertable *ht)
 				not_supported("This ALTER TABLE subcommand", ht);
 		}
 	}
+}
+
+/*
+ * ALTER COLUMN ... TYPE ... USING on the access node.  PostgreSQL applies the
+ * USING expression to the inheritance children too, and refuses it for
+ * foreign tables ("... is not a table"): the chunks here are foreign tables.
+ * Rows live on the data nodes, which get the statement as written; here the
+ * table is empty and the chunks hold nothing, so the change runs without
+ * USING, as ALTER FOREIGN TABLE ... ALTER COLUMN ... TYPE would.  Without
+ * USING, PostgreSQL still wants the table's column to be assignable to the
+ * new type: when it is not, refuse before anything changes.  Returns the
+ * statement to run here (the caller's, or a copy without USING).
+ */
+static PlannedStmt *
+alter_type_without_using(PlannedStmt *pstmt, TsHypertable *ht)
+{
+	AlterTableStmt *stmt = (AlterTableStmt *) pstmt->utilityStmt;
+	bool		has_using = false;
+	PlannedStmt *copy;
+	ListCell   *lc;
+
+	if (find_inheritance_children(ht->relid, NoLock) == NIL)
+		return pstmt;
+	foreach(lc, stmt->cmds)
+	{
+		AlterTableCmd *cmd = (AlterTableCmd *) lfirst(lc);
+		ColumnDef  *def = (ColumnDef *) cmd->def;
+		AttrNumber	attnum;
+		Oid			from;
+		Oid			to;
+		int32		typmod;
+
+		if (cmd->subtype != AT_AlterColumnType || def->raw_default == NULL)
+			continue;
+		has_using = true;
+		attnum = get_attnum(ht->relid, cmd->name);
+		if (attnum == InvalidAttrNumber)
+			continue;			/* PostgreSQL reports it */
+		from = get_atttype(ht->relid, attnum);
+		typenameTypeIdAndMod(NULL, def->typeName, &to, &typmod);
+		if (!can_coerce_type(1, &from, &to, COERCION_ASSIGNMENT))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot change the type of column \"%s\" of distributed hypertable \"%s\" from %s to %s",
+							cmd->name, ht->table_name, format_type_be(from), format_type_be(to)),
+					 errdetail("The chunks of the access node are foreign tables: they take the new type "
+							   "without the USING expression, which needs an assignment cast from %s to %s.",
+							   format_type_be(from), format_type_be(to)),
+					 errhint("Add a column of the new type, fill it with UPDATE, drop the old column "
+							 "and rename the new one.")));
+	}
+	if (!has_using)
+		return pstmt;
+	copy = copyObject(pstmt);
+	foreach(lc, ((AlterTableStmt *) copy->utilityStmt)->cmds)
+	{
+		AlterTableCmd *cmd = (AlterTableCmd *) lfirst(lc);
+
+		if (cmd->subtype == AT_AlterColumnType)
+			((ColumnDef *) cmd->def)->raw_default = NULL;
+	}
+	return copy;
 }
 
 /* GRANT/REVOKE on tables, written again for the distributed hypertables only. */
@@ -351,35 +444,76 @@ handle_truncate(TsUtilityCall *call, TruncateStmt *stmt)
 }
 
 /*
- * ANALYZE on the data nodes, then their row counts and sizes into the
- * access node's chunks, so that plans are costed from real sizes.
+ * The options of a VACUUM or ANALYZE statement as SQL, "(FULL, VERBOSE
+ * 'false') ", or "" without options.  They go to the data nodes as given:
+ * the nodes check them.
+ */
+static char *
+vacuum_options_sql(VacuumStmt *stmt)
+{
+	StringInfoData sql;
+	ListCell   *lc;
+
+	if (stmt->options == NIL)
+		return "";
+	initStringInfo(&sql);
+	appendStringInfoChar(&sql, '(');
+	foreach(lc, stmt->options)
+	{
+		DefElem    *opt = (DefElem *) lfirst(lc);
+
+		appendStringInfo(&sql, "%s%s", foreach_current_index(lc) > 0 ? ", " : "",
+						 quote_identifier(opt->defname));
+		if (opt->arg == NULL)
+			continue;
+		if (IsA(opt->arg, Integer) || IsA(opt->arg, Float))
+			appendStringInfo(&sql, " %s", defGetString(opt));
+		else
+			appendStringInfo(&sql, " %s", quote_literal_cstr(defGetString(opt)));
+	}
+	appendStringInfoString(&sql, ") ");
+	return sql.data;
+}
+
+/* A distributed hypertable named by VACUUM/ANALYZE, with its column list. */
+typedef struct VacuumTarget
+{
+	TsHypertable *ht;
+	List	   *columns;		/* String, or NIL */
+} VacuumTarget;
+
+/* "VACUUM (options) schema.table (columns)" for a data node. */
+static char *
+vacuum_sql(VacuumStmt *stmt, VacuumTarget *target)
+{
+	StringInfoData sql;
+	ListCell   *lc;
+
+	initStringInfo(&sql);
+	appendStringInfo(&sql, "%s %s%s.%s", stmt->is_vacuumcmd ? "VACUUM" : "ANALYZE",
+					 vacuum_options_sql(stmt), quote_identifier(target->ht->schema_name),
+					 quote_identifier(target->ht->table_name));
+	foreach(lc, target->columns)
+		appendStringInfo(&sql, "%s%s", foreach_current_index(lc) > 0 ? ", " : " (",
+						 quote_identifier(strVal(lfirst(lc))));
+	if (target->columns != NIL)
+		appendStringInfoChar(&sql, ')');
+	return sql.data;
+}
+
+/*
+ * Bring each chunk's row count and size back from the data nodes into its
+ * foreign table here, so that plans are costed from real sizes.  Every
+ * replica reports; they hold the same rows.
  */
 static void
-analyze_distributed(TsHypertable *ht, bool vacuum)
+fetch_chunk_stats(TsHypertable *ht)
 {
 	char	   *qualified = psprintf("%s.%s", quote_identifier(ht->schema_name),
 									 quote_identifier(ht->table_name));
-	List	   *nodes = ddl_nodes(ht);
 	ListCell   *lc;
 
-	if (vacuum)
-	{
-		/* VACUUM cannot run in a transaction: one connection, autocommit. */
-		foreach(lc, nodes)
-		{
-			TsDataNode *node = (TsDataNode *) lfirst(lc);
-			TsConnection *conn = ts_remote_txn_connection_autocommit(node->serverid, GetUserId());
-			TsRemoteError err;
-
-			if (!ts_conn_exec_ok(conn, psprintf("VACUUM %s", qualified), TS_NO_DEADLINE, &err))
-				ts_remote_error_report(&err, ERROR);
-		}
-		return;
-	}
-	ts_dist_exec_in_txn(nodes, psprintf("ANALYZE %s", qualified), NULL);
-
-	/* Bring back each chunk's size from the node it is read from. */
-	foreach(lc, nodes)
+	foreach(lc, ddl_nodes(ht))
 	{
 		TsDataNode *node = (TsDataNode *) lfirst(lc);
 		TsConnection *conn = ts_remote_txn_connection(node->serverid, GetUserId(), false);
@@ -395,31 +529,44 @@ analyze_distributed(TsHypertable *ht, bool vacuum)
 
 		if (res == NULL)
 			ts_remote_error_report(&err, ERROR);
-		for (int i = 0; i < PQntuples(res); i++)
+		PG_TRY();
 		{
-			Oid			nsp = get_namespace_oid(PQgetvalue(res, i, 0), true);
-			Oid			chunk = OidIsValid(nsp) ? get_relname_relid(PQgetvalue(res, i, 1), nsp)
-				: InvalidOid;
-			Relation	rel;
+			for (int i = 0; i < PQntuples(res); i++)
+			{
+				Oid			nsp = get_namespace_oid(PQgetvalue(res, i, 0), true);
+				Oid			chunk = OidIsValid(nsp) ? get_relname_relid(PQgetvalue(res, i, 1), nsp)
+					: InvalidOid;
+				Relation	rel;
 
-			if (!OidIsValid(chunk) || get_rel_relkind(chunk) != RELKIND_FOREIGN_TABLE)
-				continue;
-			rel = table_open(chunk, ShareUpdateExclusiveLock);
-			vac_update_relstats(rel, (BlockNumber) strtoul(PQgetvalue(res, i, 3), NULL, 10),
-								strtod(PQgetvalue(res, i, 2), NULL), 0, false,
-								InvalidTransactionId, InvalidMultiXactId, NULL, NULL, false);
-			table_close(rel, NoLock);
+				if (!OidIsValid(chunk) || get_rel_relkind(chunk) != RELKIND_FOREIGN_TABLE)
+					continue;
+				rel = table_open(chunk, ShareUpdateExclusiveLock);
+				vac_update_relstats(rel, (BlockNumber) strtoul(PQgetvalue(res, i, 3), NULL, 10),
+									strtod(PQgetvalue(res, i, 2), NULL), 0, false,
+									InvalidTransactionId, InvalidMultiXactId, NULL, NULL, false);
+				table_close(rel, NoLock);
+			}
 		}
-		PQclear(res);
+		PG_FINALLY();
+		{
+			PQclear(res);
+		}
+		PG_END_TRY();
 	}
 }
 
-/* VACUUM/ANALYZE: distributed hypertables go to the nodes, the rest stays. */
+/*
+ * VACUUM and ANALYZE.  A distributed hypertable's statement goes to its data
+ * nodes, with the statement's options and columns: VACUUM (which cannot run
+ * in a transaction) on each node in autocommit mode, ANALYZE in the
+ * distributed transaction.  When it analyzes, the chunks' statistics then
+ * come back here.  Other tables are left to PostgreSQL.
+ */
 static bool
 handle_vacuum(TsUtilityCall *call, VacuumStmt *stmt)
 {
 	List	   *rest = NIL;
-	List	   *hts = NIL;
+	List	   *targets = NIL;
 	ListCell   *lc;
 	bool		analyze = !stmt->is_vacuumcmd;
 
@@ -436,26 +583,56 @@ handle_vacuum(TsUtilityCall *call, VacuumStmt *stmt)
 		TsHypertable *ht = distributed(relid_of(vrel->relation));
 
 		if (ht != NULL)
-			hts = lappend(hts, ht);
+		{
+			VacuumTarget *target = palloc(sizeof(VacuumTarget));
+
+			target->ht = ht;
+			target->columns = vrel->va_cols;
+			targets = lappend(targets, target);
+		}
 		else
 			rest = lappend(rest, vrel);
 	}
-	if (hts == NIL)
+	if (targets == NIL)
 		return false;
 	if (stmt->is_vacuumcmd)
 		PreventInTransactionBlock(call->context == PROCESS_UTILITY_TOPLEVEL, "VACUUM");
-	foreach(lc, hts)
+	foreach(lc, targets)
 	{
-		TsHypertable *ht = (TsHypertable *) lfirst(lc);
+		TsHypertable *ht = ((VacuumTarget *) lfirst(lc))->ht;
 
 		if (!pg_class_ownercheck(ht->relid, GetUserId()) &&
 			!pg_database_ownercheck(MyDatabaseId, GetUserId()))
 			aclcheck_error(ACLCHECK_NOT_OWNER, OBJECT_TABLE, ht->table_name);
-		if (stmt->is_vacuumcmd)
-			analyze_distributed(ht, true);
-		if (analyze && !stmt->is_vacuumcmd)
-			analyze_distributed(ht, false);
 	}
+	/*
+	 * Every VACUUM first: a node's connection runs it in autocommit mode,
+	 * which it cannot once the distributed transaction uses it.
+	 */
+	foreach(lc, targets)
+	{
+		VacuumTarget *target = (VacuumTarget *) lfirst(lc);
+		char	   *sql = vacuum_sql(stmt, target);
+		ListCell   *n;
+
+		if (!stmt->is_vacuumcmd)
+		{
+			ts_dist_exec_in_txn(ddl_nodes(target->ht), sql, NULL);
+			continue;
+		}
+		foreach(n, ddl_nodes(target->ht))
+		{
+			TsDataNode *node = (TsDataNode *) lfirst(n);
+			TsConnection *conn = ts_remote_txn_connection_autocommit(node->serverid, GetUserId());
+			TsRemoteError err;
+
+			if (!ts_conn_exec_ok(conn, sql, TS_NO_DEADLINE, &err))
+				ts_remote_error_report(&err, ERROR);
+		}
+	}
+	if (analyze)
+		foreach(lc, targets)
+			fetch_chunk_stats(((VacuumTarget *) lfirst(lc))->ht);
 	if (rest != NIL)
 	{
 		PlannedStmt *pstmt = copyObject(call->pstmt);
@@ -569,64 +746,6 @@ drop_target(DropStmt *stmt)
 	return found;
 }
 
-/* A data node refuses DDL on its member hypertables from anyone but its access node. */
-static void
-check_member_ddl(Node *parsetree)
-{
-	Oid			relid = InvalidOid;
-
-	if (session_from_access_node || ts_guc_enable_client_ddl_on_data_nodes)
-		return;
-	switch (nodeTag(parsetree))
-	{
-		case T_AlterTableStmt:
-			relid = relid_of(((AlterTableStmt *) parsetree)->relation);
-			break;
-		case T_IndexStmt:
-			relid = relid_of(((IndexStmt *) parsetree)->relation);
-			break;
-		case T_CreateTrigStmt:
-			relid = relid_of(((CreateTrigStmt *) parsetree)->relation);
-			break;
-		case T_RenameStmt:
-			relid = relid_of(((RenameStmt *) parsetree)->relation);
-			break;
-		case T_AlterObjectSchemaStmt:
-			relid = relid_of(((AlterObjectSchemaStmt *) parsetree)->relation);
-			break;
-		case T_TruncateStmt:
-			if (((TruncateStmt *) parsetree)->relations != NIL)
-				relid = relid_of(linitial(((TruncateStmt *) parsetree)->relations));
-			break;
-		case T_DropStmt:
-			{
-				DropStmt   *stmt = (DropStmt *) parsetree;
-
-				if (stmt->removeType == OBJECT_TABLE && stmt->objects != NIL)
-					relid = RangeVarGetRelid(makeRangeVarFromNameList(linitial(stmt->objects)),
-											 NoLock, true);
-			}
-			break;
-		case T_GrantStmt:
-			{
-				GrantStmt  *stmt = (GrantStmt *) parsetree;
-
-				if (stmt->objtype == OBJECT_TABLE && stmt->targtype == ACL_TARGET_OBJECT &&
-					stmt->objects != NIL)
-					relid = relid_of(linitial(stmt->objects));
-			}
-			break;
-		default:
-			return;
-	}
-	if (member(relid) != NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("operation is blocked on a distributed hypertable member"),
-				 errdetail("This operation should be executed on the access node."),
-				 errhint("Set timeshard.enable_client_ddl_on_data_nodes to TRUE, if you know what you are doing.")));
-}
-
 /*
  * Handle the statement when it concerns a distributed hypertable (or a
  * member hypertable on a data node).  Returns true when the statement was
@@ -662,24 +781,7 @@ ts_ddl_process(TsUtilityCall *call)
 	if (!ts_extension_ready())
 		return false;
 	if (ts_metadata_role() == TS_ROLE_DATA_NODE)
-	{
-		Oid			renamed = InvalidOid;
-
-		check_member_ddl(parsetree);
-		if (IsA(parsetree, RenameStmt) &&
-			(((RenameStmt *) parsetree)->renameType == OBJECT_TABLE ||
-			 ((RenameStmt *) parsetree)->renameType == OBJECT_COLUMN))
-			renamed = relid_of(((RenameStmt *) parsetree)->relation);
-		else if (IsA(parsetree, AlterObjectSchemaStmt) &&
-				 ((AlterObjectSchemaStmt *) parsetree)->objectType == OBJECT_TABLE)
-			renamed = relid_of(((AlterObjectSchemaStmt *) parsetree)->relation);
-		if (member(renamed) == NULL)
-			return false;
-		ts_utility_run(call);
-		CommandCounterIncrement();
-		ts_ddl_member_renamed(parsetree, renamed);
-		return true;
-	}
+		return ts_member_ddl_process(call);
 
 	switch (nodeTag(parsetree))
 	{
@@ -740,6 +842,16 @@ ts_ddl_process(TsUtilityCall *call)
 		return false;
 
 	sql = statement_text(call);
+	if (IsA(parsetree, AlterTableStmt))
+	{
+		PlannedStmt *local = alter_type_without_using(call->pstmt, ht);
+
+		if (local != call->pstmt)
+		{
+			call->pstmt = local;
+			call->readOnlyTree = false;
+		}
+	}
 	if (IsA(parsetree, CreateTrigStmt))
 	{
 		/* The trigger's function goes first, as the access node has it. */
@@ -760,15 +872,15 @@ ts_ddl_process(TsUtilityCall *call)
 
 				forward(ht, sql);
 				if (stmt->renameType == OBJECT_TABLE)
-					rename_in_catalog(ht, ht->relid);
+					ts_ddl_catalog_rename(ht, ht->relid);
 				else if (stmt->renameType == OBJECT_COLUMN &&
-						 is_partitioning_column(ht, stmt->subname))
-					rename_dimension(ht, stmt->subname, stmt->newname);
+						 ts_ddl_is_partitioning_column(ht, stmt->subname))
+					ts_ddl_catalog_rename_dimension(ht, stmt->subname, stmt->newname);
 				return true;
 			}
 		case T_AlterObjectSchemaStmt:
 			forward(ht, sql);
-			rename_in_catalog(ht, ht->relid);
+			ts_ddl_catalog_rename(ht, ht->relid);
 			return true;
 		case T_AlterTableStmt:
 			{
@@ -779,50 +891,14 @@ ts_ddl_process(TsUtilityCall *call)
 				foreach(lc, ((AlterTableStmt *) parsetree)->cmds)
 					owner |= ((AlterTableCmd *) lfirst(lc))->subtype == AT_ChangeOwner;
 				if (owner)
+				{
+					chunks_follow_owner(ht);
 					sync_chunk_privileges(ht);
+				}
 				return true;
 			}
 		default:
 			forward(ht, sql);
 			return true;
 	}
-}
-
-/*
- * After the statement ran on a data node: keep the catalog in step with
- * renamed member hypertables and dimension columns.
- */
-static void
-ts_ddl_member_renamed(Node *parsetree, Oid relid)
-{
-	TsHypertable *ht = member(relid);
-
-	if (ht == NULL)
-		return;
-	if (IsA(parsetree, RenameStmt) && ((RenameStmt *) parsetree)->renameType == OBJECT_COLUMN)
-	{
-		RenameStmt *stmt = (RenameStmt *) parsetree;
-
-		if (is_partitioning_column(ht, stmt->subname))
-			rename_dimension(ht, stmt->subname, stmt->newname);
-	}
-	else
-		rename_in_catalog(ht, relid);
-}
-
-PG_FUNCTION_INFO_V1(set_peer_dist_id);
-
-/*
- * set_peer_dist_id(uuid): the access node's sessions say who they are; DDL
- * on member hypertables is then allowed in this session.
- */
-Datum
-set_peer_dist_id(PG_FUNCTION_ARGS)
-{
-	char	   *given = PG_ARGISNULL(0) ? NULL
-		: DatumGetCString(DirectFunctionCall1(uuid_out, PG_GETARG_DATUM(0)));
-	char	   *dist = ts_metadata_get(TS_METADATA_DIST_UUID);
-
-	session_from_access_node = given != NULL && dist != NULL && strcmp(given, dist) == 0;
-	PG_RETURN_BOOL(session_from_access_node);
 }

@@ -28,6 +28,7 @@
 #include "dist_exec.h"
 #include "hypertable_api.h"
 #include "membership.h"
+#include "remote/txn.h"
 #include "time_utils.h"
 
 #define MAX_PARTITIONS PG_INT16_MAX
@@ -157,6 +158,122 @@ warn_few_partitions(TsHypertable *ht, int num_slices, int nodes)
 						 "number of attached data nodes.", ht->space_column)));
 }
 
+/* What a data node has under a hypertable's name. */
+typedef enum NodeTable
+{
+	NODE_TABLE_NONE,			/* nothing */
+	NODE_TABLE_MEMBER,			/* a member hypertable without chunks */
+	NODE_TABLE_MEMBER_WITH_CHUNKS,	/* a member hypertable holding chunks */
+	NODE_TABLE_OTHER			/* a table that is not a member hypertable */
+} NodeTable;
+
+/*
+ * Ask the node, in the distributed transaction, what it has under the
+ * hypertable's name; *chunks gets the number of chunks of a member.
+ */
+static NodeTable
+node_table(TsHypertable *ht, TsDataNode *node, int *chunks)
+{
+	TsConnection *conn = ts_remote_txn_connection(node->serverid, GetUserId(), false);
+	const char *params[2] = {ht->schema_name, ht->table_name};
+	TsRemoteError err;
+	PGresult   *res;
+	NodeTable	result = NODE_TABLE_NONE;
+
+	res = ts_conn_exec(conn,
+					   "SELECT EXISTS (SELECT 1 FROM timeshard_catalog.hypertable h "
+					   "               WHERE h.schema_name = n.nspname AND h.table_name = c.relname "
+					   "                 AND h.replication_factor = -1), "
+					   "       (SELECT count(*) FROM pg_catalog.pg_partition_tree(c.oid) t "
+					   "         WHERE t.isleaf AND t.relid <> c.oid) "
+					   "  FROM pg_catalog.pg_class c "
+					   "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+					   " WHERE n.nspname = $1 AND c.relname = $2",
+					   2, params, TS_NO_DEADLINE, &err);
+	if (res == NULL)
+		ts_remote_error_report(&err, ERROR);
+	*chunks = 0;
+	if (PQntuples(res) > 0)
+	{
+		*chunks = atoi(PQgetvalue(res, 0, 1));
+		if (strcmp(PQgetvalue(res, 0, 0), "t") != 0)
+			result = NODE_TABLE_OTHER;
+		else
+			result = *chunks > 0 ? NODE_TABLE_MEMBER_WITH_CHUNKS : NODE_TABLE_MEMBER;
+	}
+	PQclear(res);
+	return result;
+}
+
+/* The node's catalog id of its member hypertable of ht; false if it has none. */
+static bool
+node_hypertable_id(TsHypertable *ht, TsDataNode *node, int32 *id)
+{
+	TsConnection *conn = ts_remote_txn_connection(node->serverid, GetUserId(), false);
+	const char *params[2] = {ht->schema_name, ht->table_name};
+	TsRemoteError err;
+	PGresult   *res;
+	bool		found;
+
+	res = ts_conn_exec(conn,
+					   "SELECT id FROM timeshard_catalog.hypertable "
+					   " WHERE schema_name = $1 AND table_name = $2 AND replication_factor = -1",
+					   2, params, TS_NO_DEADLINE, &err);
+	if (res == NULL)
+		ts_remote_error_report(&err, ERROR);
+	found = PQntuples(res) > 0;
+	if (found)
+		*id = atoi(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return found;
+}
+
+/*
+ * Make sure the node can get the hypertable's member: a table of that name
+ * must not be in the way.  A member hypertable left by an earlier detach
+ * (without drop_remote_data) that holds no chunk has nothing to keep: it is
+ * dropped, and made again from the table as it is now (columns, indexes,
+ * constraints, triggers, owner and privileges may have changed meanwhile).
+ * One that still holds chunks, which the access node no longer lists, or
+ * any other table is refused, with what to do about it.
+ */
+static void
+clear_the_way(TsHypertable *ht, TsDataNode *node)
+{
+	char	   *qualified = psprintf("%s.%s", quote_identifier(ht->schema_name),
+									 quote_identifier(ht->table_name));
+	int			chunks;
+
+	switch (node_table(ht, node, &chunks))
+	{
+		case NODE_TABLE_NONE:
+			return;
+		case NODE_TABLE_MEMBER:
+			ts_dist_exec_in_txn(list_make1(node), psprintf("DROP TABLE %s", qualified), NULL);
+			return;
+		case NODE_TABLE_MEMBER_WITH_CHUNKS:
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_IN_USE),
+					 errmsg("data node \"%s\" still holds chunks of hypertable \"%s\"",
+							node->name, ht->table_name),
+					 errdetail("Its member hypertable %s has %d chunks that the hypertable no longer "
+							   "uses, left when the data node was detached without drop_remote_data.",
+							   qualified, chunks),
+					 errhint("Drop the table on the data node, for example with CALL distributed_exec(%s, "
+							 "node_list => %s), then attach the data node again.",
+							 quote_literal_cstr(psprintf("DROP TABLE %s", qualified)),
+							 quote_literal_cstr(psprintf("{%s}", quote_identifier(node->name))))));
+			break;
+		case NODE_TABLE_OTHER:
+			ereport(ERROR,
+					(errcode(ERRCODE_DUPLICATE_TABLE),
+					 errmsg("table %s already exists on data node \"%s\"", qualified, node->name),
+					 errdetail("It is not the member hypertable of a distributed hypertable."),
+					 errhint("Drop or rename the table on the data node, then attach the data node again.")));
+			break;
+	}
+}
+
 /*
  * attach_data_node(node_name, hypertable, if_not_attached, repartition)
  * returns (hypertable_id, node_hypertable_id, node_name).
@@ -175,6 +292,7 @@ attach_data_node(PG_FUNCTION_ARGS)
 	Datum		values[3];
 	bool		nulls[3] = {false, true, false};
 	NameData	name;
+	int32		node_id;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -203,6 +321,11 @@ attach_data_node(PG_FUNCTION_ARGS)
 		ereport(NOTICE,
 				(errmsg("data node \"%s\" is already attached to hypertable \"%s\", skipping",
 						node->name, ht->table_name)));
+		if (node->available && node_hypertable_id(ht, node, &node_id))
+		{
+			values[1] = Int32GetDatum(node_id);
+			nulls[1] = false;
+		}
 		PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
 	}
 	if (!node->available)
@@ -216,9 +339,15 @@ attach_data_node(PG_FUNCTION_ARGS)
 				 errmsg("max number of data nodes already attached")));
 
 	/* The member hypertable on the node, then the catalog here. */
+	clear_the_way(ht, node);
 	ts_hypertable_create_members(ht->relid, ht->time_column, ht->space_column, ht->num_slices,
 								 ht->associated_schema, ht->associated_prefix,
 								 list_make1(node));
+	if (node_hypertable_id(ht, node, &node_id))
+	{
+		values[1] = Int32GetDatum(node_id);
+		nulls[1] = false;
+	}
 	{
 		Oid			types[2] = {INT4OID, NAMEOID};
 		Datum		args[2];

@@ -260,6 +260,19 @@ SELECT '2024-01-05 21:00'::timestamptz + i * interval '1 second', i % 4, 1
   FROM generate_series(1, 100) i;
 VACUUM (ANALYZE, VERBOSE false) dd_t;
 :an_stats;
+-- The options reach the nodes: VACUUM FULL rewrites the chunks there.
+\set dn_rewritten 'SELECT count(*) AS rewritten FROM pg_partition_tree(''dd_t'') p JOIN pg_class c ON c.oid = p.relid WHERE p.isleaf AND c.relfilenode <> c.oid'
+\c dd_db1
+:dn_rewritten;
+\c contrib_regression
+SET timezone = 'UTC';
+SET datestyle = 'ISO, YMD';
+VACUUM (FULL, FREEZE) dd_t;
+\c dd_db1
+:dn_rewritten;
+\c contrib_regression
+SET timezone = 'UTC';
+SET datestyle = 'ISO, YMD';
 -- Together with other tables; VACUUM not in a transaction block.
 ANALYZE dd_t, dd_other;
 VACUUM dd_other, dd_t;
@@ -282,6 +295,9 @@ CREATE TABLE dd_devices (device integer PRIMARY KEY);
 ALTER TABLE dd_t ADD CONSTRAINT dd_fk FOREIGN KEY (device) REFERENCES dd_devices (device);
 ALTER TABLE dd_t ADD COLUMN other_device integer REFERENCES dd_devices (device);
 ALTER TABLE dd_t ADD CONSTRAINT dd_excl EXCLUDE USING btree (device WITH =);
+-- The chunks here take a new type without USING, which needs an assignment
+-- cast from the old type.
+ALTER TABLE dd_t ALTER COLUMN note TYPE integer USING length(note);
 -- Nothing of these reached the nodes.
 \c dd_db1
 SELECT * FROM dd_describe('dd_t');
@@ -371,6 +387,19 @@ CREATE TRIGGER dd_local_trigger AFTER DELETE ON dd_t FOR EACH STATEMENT EXECUTE 
 GRANT SELECT ON dd_t TO dd_reader;
 TRUNCATE dd_t;
 DROP TABLE dd_t;
+-- Nor on what belongs to it (its chunks, their indexes, its triggers), nor
+-- when the statement names it after another table.
+SELECT p.relid::regclass AS dd_chunk FROM pg_partition_tree('dd_t') p WHERE p.isleaf ORDER BY 1 LIMIT 1 \gset
+ALTER TABLE :dd_chunk ADD COLUMN local_column integer;
+CREATE INDEX dd_local_chunk_idx ON :dd_chunk (value);
+SELECT indexrelid::regclass AS dd_chunk_index FROM pg_index WHERE indrelid = :'dd_chunk'::regclass ORDER BY 1 LIMIT 1 \gset
+ALTER INDEX :dd_chunk_index RENAME TO dd_local_idx_name;
+TRUNCATE :dd_chunk;
+DROP TABLE :dd_chunk;
+DROP TRIGGER IF EXISTS dd_no_trigger ON dd_t;
+CREATE TABLE dd_node_other (a integer);
+TRUNCATE dd_node_other, dd_t;
+DROP TABLE dd_node_other;
 -- Other tables of the node are not concerned.
 CREATE TABLE dd_node_local (a integer);
 ALTER TABLE dd_node_local ADD COLUMN b integer;

@@ -360,11 +360,51 @@ SELECT hypertable_size('mb_plain');
 SELECT * FROM hypertable_detailed_size('mb_plain');
 SELECT * FROM chunks_detailed_size('mb_plain');
 
+---------------------------------------------------------------------------
+-- Re-attaching a data node that was detached without drop_remote_data: its
+-- member hypertable is still there.  One without chunks is made again from
+-- the table as it is now; one that still holds chunks (which the hypertable
+-- no longer lists), or another table of the same name, is refused.
+---------------------------------------------------------------------------
+-- mb_4 was detached from mb_wide, which has no rows.
+\c mb_db4
+SELECT id, table_name FROM timeshard_catalog.hypertable WHERE table_name = 'mb_wide';
+\c contrib_regression
+SET timezone = 'UTC';
+SET datestyle = 'ISO, YMD';
+ALTER TABLE mb_wide ADD COLUMN note text;
+SELECT hypertable_id, node_hypertable_id, node_name FROM attach_data_node('mb_4', 'mb_wide');
+\c mb_db4
+SELECT id, table_name FROM timeshard_catalog.hypertable WHERE table_name = 'mb_wide';
+SELECT attname FROM pg_attribute WHERE attrelid = 'mb_wide'::regclass AND attnum > 0 ORDER BY attnum;
+\c contrib_regression
+SET timezone = 'UTC';
+SET datestyle = 'ISO, YMD';
+INSERT INTO mb_wide SELECT '2024-01-01', d, 'n' || d FROM generate_series(1, 8) d;
+SELECT count(*) AS chunks_on_mb_4 FROM timeshard_information.chunks
+ WHERE hypertable_name = 'mb_wide' AND 'mb_4' = ANY (data_nodes);
+SELECT count(*), count(note) FROM mb_wide;
+-- Attached already: the node's id of its member hypertable too.
+SELECT hypertable_id, node_hypertable_id, node_name
+  FROM attach_data_node('mb_4', 'mb_wide', if_not_attached => true);
+-- mb_3 was detached from mb_rf2 with force: it still holds its replicas.
+SELECT * FROM attach_data_node('mb_3', 'mb_rf2');
+-- As the hint says.
+CALL distributed_exec('DROP TABLE public.mb_rf2', node_list => '{mb_3}');
+SELECT hypertable_id, node_hypertable_id IS NOT NULL AS has_node_id, node_name
+  FROM attach_data_node('mb_3', 'mb_rf2');
+SELECT count(*), sum(value) FROM mb_rf2;
+-- Another table of the same name.
+CREATE TABLE mb_clash (time timestamptz NOT NULL);
+SELECT hypertable_id FROM create_distributed_hypertable('mb_clash', 'time', data_nodes => '{mb_1}');
+CALL distributed_exec('CREATE TABLE public.mb_clash (a integer)', node_list => '{mb_2}');
+SELECT * FROM attach_data_node('mb_2', 'mb_clash');
+
 -- Clean up.
 DROP VIEW mb_read_from;
 DROP VIEW mb_chunks;
 DROP VIEW mb_hypertables;
-DROP TABLE mb_t, mb_rf2, mb_empty, mb_narrow, mb_wide, mb_time, mb_rep_t, mb_sz;
+DROP TABLE mb_t, mb_rf2, mb_empty, mb_narrow, mb_wide, mb_time, mb_rep_t, mb_sz, mb_clash;
 DROP TABLE mb_local, mb_plain;
 SELECT delete_data_node('mb_1', drop_database => true);
 SELECT delete_data_node('mb_2', drop_database => true);

@@ -312,6 +312,15 @@ BEGIN
 END
 $$;
 
+-- Give a table the owner and the privileges of another, exactly (an entry's
+-- grantor included) and with the dependencies PostgreSQL records for them:
+-- the partitions of a member hypertable (time slices and chunks) carry the
+-- hypertable's.  For the SECURITY DEFINER functions below only.
+CREATE FUNCTION timeshard_internal.copy_table_privileges(source regclass, target regclass)
+RETURNS void
+    AS 'MODULE_PATHNAME', 'copy_table_privileges' LANGUAGE C STRICT VOLATILE;
+REVOKE ALL ON FUNCTION timeshard_internal.copy_table_privileges(regclass, regclass) FROM PUBLIC;
+
 -- Create a chunk of a member hypertable: a table attached as a partition of
 -- the hypertable ([time_start, time_end): SQL literals of the time type, NULL
 -- for unbounded), below a per-time-slice partition hashed on the space
@@ -328,11 +337,9 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     ht record;
     space_col name;
-    owner name;
     chunk regclass;
     parent text;
     bounds text;
-    grant_row record;
 BEGIN
     SELECT h.*, c.relowner INTO ht
       FROM timeshard_catalog.hypertable h
@@ -355,7 +362,6 @@ BEGIN
     IF to_regclass(format('%I.%I', chunk_schema, chunk_name)) IS NOT NULL THEN
         RETURN false;
     END IF;
-    owner := pg_get_userbyid(ht.relowner);
     bounds := format('FROM (%s) TO (%s)',
                      COALESCE(quote_literal(time_start), 'MINVALUE'),
                      COALESCE(quote_literal(time_end), 'MAXVALUE'));
@@ -369,7 +375,7 @@ BEGIN
             EXECUTE format('CREATE TABLE %s (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS '
                            'INCLUDING STORAGE INCLUDING COMPRESSION INCLUDING GENERATED) PARTITION BY HASH (%I)',
                            parent, hypertable, space_col);
-            EXECUTE format('ALTER TABLE %s OWNER TO %I', parent, owner);
+            PERFORM timeshard_internal.copy_table_privileges(hypertable, parent::regclass);
             EXECUTE format('ALTER TABLE %s ATTACH PARTITION %s FOR VALUES %s', hypertable, parent, bounds);
         END IF;
         bounds := format('WITH (MODULUS %s, REMAINDER %s)', space_modulus, space_remainder);
@@ -378,17 +384,8 @@ BEGIN
     EXECUTE format('CREATE TABLE %I.%I (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS '
                    'INCLUDING STORAGE INCLUDING COMPRESSION INCLUDING GENERATED)', chunk_schema, chunk_name, hypertable);
     chunk := format('%I.%I', chunk_schema, chunk_name)::regclass;
-    EXECUTE format('ALTER TABLE %s OWNER TO %I', chunk, owner);
-    -- Whoever may read or write the hypertable may do so on its chunks.
-    FOR grant_row IN
-        SELECT a.privilege_type, a.grantee
-          FROM pg_class c, aclexplode(c.relacl) a
-         WHERE c.oid = hypertable AND a.grantee <> c.relowner
-    LOOP
-        EXECUTE format('GRANT %s ON %s TO %s', grant_row.privilege_type, chunk,
-                       CASE WHEN grant_row.grantee = 0 THEN 'PUBLIC'
-                            ELSE quote_ident(pg_get_userbyid(grant_row.grantee)) END);
-    END LOOP;
+    -- The hypertable's owner and privileges, grant options included.
+    PERFORM timeshard_internal.copy_table_privileges(hypertable, chunk);
     EXECUTE format('ALTER TABLE %s ATTACH PARTITION %s FOR VALUES %s', parent, chunk, bounds);
     RETURN true;
 END
@@ -563,9 +560,7 @@ BEGIN
         RAISE EXCEPTION 'must be owner of table %', hypertable USING ERRCODE = 'insufficient_privilege';
     END IF;
     FOR part IN SELECT t.relid FROM pg_partition_tree(hypertable) t WHERE t.relid <> hypertable LOOP
-        UPDATE pg_class c SET relowner = h.relowner, relacl = h.relacl
-          FROM pg_class h
-         WHERE h.oid = hypertable AND c.oid = part.relid;
+        PERFORM timeshard_internal.copy_table_privileges(hypertable, part.relid);
         n := n + 1;
     END LOOP;
     RETURN n;
