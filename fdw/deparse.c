@@ -5,8 +5,8 @@
  * FirstNormalObjectId) and of timeshard's own functions, that are not
  * volatile; stable ones are evaluated once on the access node at execution
  * (see ts_deparse_eval_stable) and travel as constants.  Subqueries,
- * aggregates in the wrong place, system columns other than tableoid and
- * anything user-defined stay on the access node.
+ * aggregates in the wrong place, system columns and anything
+ * user-defined stay on the access node.
  *
  * SQL is written by PostgreSQL's own deparser (ruleutils) with the search
  * path narrowed to pg_catalog, so that every object that is not in
@@ -151,8 +151,11 @@ not_shippable_walker(Node *node, ShippableContext *context)
 					return var->varattno <= 0;
 				if (var->varno != context->varno || var->varlevelsup != 0)
 					return true;
-				/* Only user columns and tableoid mean the same on a data node. */
-				if (var->varattno < 0 && var->varattno != TableOidAttributeNumber)
+				/*
+				 * Only user columns mean the same on a data node (tableoid
+				 * is the node's own table there).
+				 */
+				if (var->varattno < 0)
 					return true;
 				if (var->varattno == 0)
 					return true;	/* whole-row reference */

@@ -446,7 +446,11 @@ add_agg_paths(PlannerInfo *root, RelOptInfo *input_rel, RelOptInfo *output_rel,
 	groups = group_exprs(root);
 	ngroups = groups == NIL ? 1.0 : estimate_num_groups(root, groups, input_rel->rows, NULL, NULL);
 
-	if (groups_on_one_node(ht, base, groups, &nnodes))
+	/*
+	 * Without GROUP BY there is one row even when no node has any: only a
+	 * Finalize Aggregate here gives it.
+	 */
+	if (groups_on_one_node(ht, base, groups, &nnodes) && groups != NIL)
 		add_full_agg_paths(root, input_rel, output_rel, base, extra, ngroups, nnodes);
 	add_partial_agg_paths(root, input_rel, output_rel, base, extra, ngroups, nnodes);
 }
