@@ -3,10 +3,12 @@
  *
  * Shippable: expressions made of built-in objects (OIDs below
  * FirstNormalObjectId) and of timeshard's own functions, that are not
- * volatile; stable ones are evaluated once on the access node at execution
- * (see ts_deparse_eval_stable) and travel as constants.  Subqueries,
- * aggregates in the wrong place, system columns and anything
- * user-defined stay on the access node.
+ * volatile; what reads no column (now(), parameters) is evaluated once on
+ * the access node at execution (see ts_deparse_eval_stable) and travels as
+ * a constant.  Not shipped: subqueries, aggregates in the wrong place,
+ * system columns, anything user-defined, explicit COLLATE, and text made
+ * from dates, times, intervals or floats (or the reverse) from columns,
+ * which depends on output settings the nodes' sessions do not share.
  *
  * SQL is written by PostgreSQL's own deparser (ruleutils) with the search
  * path narrowed to pg_catalog, so that every object that is not in
@@ -21,6 +23,7 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_proc.h"
+#include "catalog/pg_type.h"
 #include "commands/extension.h"
 #include "executor/executor.h"
 #include "nodes/nodeFuncs.h"
@@ -28,6 +31,7 @@
 #include "optimizer/optimizer.h"
 #include "utils/datum.h"
 #include "utils/float.h"
+#include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "miscadmin.h"
 #include "rewrite/rewriteManip.h"
@@ -57,6 +61,51 @@ static bool
 check_function(Oid funcid, void *context)
 {
 	return !function_is_known(funcid) || func_volatile(funcid) == PROVOLATILE_VOLATILE;
+}
+
+static bool
+is_datetime_type(Oid type)
+{
+	if (OidIsValid(get_element_type(type)))
+		type = get_element_type(type);
+	return type == DATEOID || type == TIMEOID || type == TIMETZOID || type == TIMESTAMPOID ||
+		type == TIMESTAMPTZOID || type == INTERVALOID;
+}
+
+/*
+ * Does the node turn values into text (or text into values) in a way that
+ * depends on the session's output settings?  A data node's session has its
+ * own (ISO dates, PostgreSQL intervals, every float digit), so such text is
+ * made on the access node.  (TimeZone is the same everywhere: it is sent
+ * to the nodes, and so are timestamptz arithmetic and the like.)
+ */
+static bool
+depends_on_output_style(Node *node)
+{
+	if (IsA(node, CoerceViaIO))
+	{
+		Oid			from = exprType((Node *) ((CoerceViaIO *) node)->arg);
+		Oid			to = ((CoerceViaIO *) node)->resulttype;
+		Oid			elem = OidIsValid(get_element_type(from)) ? get_element_type(from) : from;
+
+		return is_datetime_type(from) || is_datetime_type(to) || elem == FLOAT4OID ||
+			elem == FLOAT8OID;
+	}
+	if (IsA(node, FuncExpr))
+	{
+		switch (((FuncExpr *) node)->funcid)
+		{
+			case F_CONCAT:
+			case F_CONCAT_WS:
+			case F_FORMAT_TEXT:
+			case F_ANYTEXTCAT:
+			case F_TEXTANYCAT:
+				return true;
+			default:
+				return false;
+		}
+	}
+	return false;
 }
 
 typedef struct ShippableContext
@@ -139,6 +188,9 @@ not_shippable_walker(Node *node, ShippableContext *context)
 		return true;
 	if (!collation_is_implicit(node))
 		return true;
+	/* (what reads no column is computed here before sending) */
+	if (depends_on_output_style(node) && contain_var_clause(node))
+		return true;
 	switch (nodeTag(node))
 	{
 		case T_Var:
@@ -189,6 +241,11 @@ not_shippable_walker(Node *node, ShippableContext *context)
 			if (!context->allow_aggregates)
 				return true;
 			break;
+		case T_SortGroupClause:
+			/* ORDER BY or DISTINCT inside an aggregate */
+			if (!context->allow_aggregates)
+				return true;
+			return false;
 		default:
 			/* Sublinks, window functions, ... stay on the access node. */
 			return true;
@@ -233,7 +290,8 @@ contains_var_or_param_walker(Node *node, void *context)
 {
 	if (node == NULL)
 		return false;
-	if (IsA(node, Var) || IsA(node, Param) || IsA(node, Aggref))
+	/* (a CaseTestExpr stands for a value known only inside its CASE) */
+	if (IsA(node, Var) || IsA(node, Param) || IsA(node, Aggref) || IsA(node, CaseTestExpr))
 		return true;
 	return expression_tree_walker(node, contains_var_or_param_walker, context);
 }
@@ -296,8 +354,9 @@ eval_mutator(Node *node, EvalContext *context)
 		return node;
 	}
 	if (!IsA(node, Const) && !IsA(node, Var) && !IsA(node, List) &&
-		!IsA(node, TargetEntry) && !contains_var_or_param_walker(node, NULL) &&
-		exprType(node) != InvalidOid && !IsA(node, CaseTestExpr))
+		!IsA(node, TargetEntry) && !IsA(node, CaseWhen) && !IsA(node, CaseTestExpr) &&
+		!IsA(node, SortGroupClause) && !contains_var_or_param_walker(node, NULL) &&
+		exprType(node) != InvalidOid)
 	{
 		/* Neither columns nor parameters: compute it here, once. */
 		ExprState  *state = ExecInitExpr((Expr *) node, NULL);

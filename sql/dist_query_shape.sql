@@ -76,7 +76,8 @@ SELECT DISTINCT ON (device) device, time, v FROM dqs_m ORDER BY device, time DES
 -- A stable expression that reads no column is computed once here and sent
 -- as a constant; the chunks it excludes are left out when the query runs.
 EXPLAIN (VERBOSE, COSTS OFF)
-SELECT count(*) FROM dqs_m WHERE time >= '2024-01-03 00:00'::timestamp::timestamptz AND device = 2;
+SELECT time, v FROM dqs_m WHERE time >= '2024-01-03 22:00'::timestamp::timestamptz AND device = 2 ORDER BY time;
+SELECT time, v FROM dqs_m WHERE time >= '2024-01-03 22:00'::timestamp::timestamptz AND device = 2 ORDER BY time;
 -- Prepared with a generic plan: the parameters' values go to the nodes,
 -- and exclude chunks, when the statement runs.
 SET plan_cache_mode = force_generic_plan;

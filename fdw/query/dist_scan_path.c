@@ -284,7 +284,7 @@ ts_dist_scan_pushable_pathkeys(PlannerInfo *root, RelOptInfo *rel, List *pathkey
 		if (expr == NULL)
 			return false;
 		type = exprType((Node *) expr);
-		if (exprCollation((Node *) expr) != ec->ec_collation)
+		if (exprCollation((Node *) expr) != ec->ec_collation || type == RECORDOID)
 			return false;
 		tce = lookup_type_cache(type, TYPECACHE_LT_OPR | TYPECACHE_GT_OPR | TYPECACHE_BTREE_OPFAMILY);
 		if (pk->pk_opfamily != tce->btree_opf)

@@ -95,6 +95,23 @@ aggrefs_walker(Node *node, List **aggrefs)
 	return expression_tree_walker(node, aggrefs_walker, (void *) aggrefs);
 }
 
+/*
+ * Can every value come back from a node?  Anonymous records cannot be read
+ * from text or binary.
+ */
+static bool
+all_returnable(List *exprs)
+{
+	ListCell   *lc;
+
+	foreach(lc, exprs)
+	{
+		if (exprType((Node *) lfirst(lc)) == RECORDOID)
+			return false;
+	}
+	return true;
+}
+
 /* A column outside both aggregates and grouped-by expressions? */
 static bool
 ungrouped_walker(Node *node, List *groups)
@@ -285,7 +302,8 @@ add_full_agg_paths(PlannerInfo *root, RelOptInfo *input_rel, RelOptInfo *output_
 		q.group_refs = lappend_int(q.group_refs,
 								   ts_dist_scan_expr_position(&q.exprs, (Node *) lfirst(lc)));
 	q.having = having_expr(extra->havingQual);
-	if (!ts_is_shippable_agg((Node *) q.exprs, q.varno) || !ts_is_shippable_agg(q.having, q.varno))
+	if (!ts_is_shippable_agg((Node *) q.exprs, q.varno) || !ts_is_shippable_agg(q.having, q.varno) ||
+		!all_returnable(q.exprs))
 		return;
 
 	add_path(output_rel, (Path *) ts_dist_scan_path_create(root, output_rel, &q, output_rel->reltarget,
@@ -376,6 +394,8 @@ add_partial_agg_paths(PlannerInfo *root, RelOptInfo *input_rel, RelOptInfo *outp
 									partial->aggtype == BYTEAOID ? InvalidOid : partial->aggtype);
 		sortgrouprefs = lappend_int(sortgrouprefs, 0);
 	}
+	if (!all_returnable(q.exprs))
+		return;
 	target = target_of(q.exprs, sortgrouprefs);
 	set_pathtarget_cost_width(root, target);
 
@@ -505,6 +525,8 @@ add_distinct_paths(PlannerInfo *root, RelOptInfo *input_rel, RelOptInfo *output_
 			return;
 		(void) ts_dist_scan_expr_position(&q.exprs, (Node *) lfirst(lc));
 	}
+	if (!all_returnable(q.exprs))
+		return;
 	/* As PostgreSQL does: the input sorted by the longer of the two. */
 	needed = root->distinct_pathkeys;
 	if (parse->hasDistinctOn && list_length(root->distinct_pathkeys) < list_length(root->sort_pathkeys))

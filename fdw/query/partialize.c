@@ -103,6 +103,22 @@ partialize_mutator(Node *node, PartializeContext *context)
 		return (Node *) makeFuncExpr(context->to_bytea, BYTEAOID, list_make1(agg), InvalidOid,
 									 InvalidOid, COERCE_EXPLICIT_CALL);
 	}
+	/*
+	 * min()/max() answered from an index by the planner (an InitPlan): the
+	 * partial state of those is the value itself.
+	 */
+	if (IsA(node, FuncExpr) && ((FuncExpr *) node)->funcid == context->partialize &&
+		list_length(((FuncExpr *) node)->args) == 1 &&
+		IsA(linitial(((FuncExpr *) node)->args), Param))
+	{
+		Node	   *value = linitial(((FuncExpr *) node)->args);
+
+		context->found++;
+		if (exprType(value) == BYTEAOID)
+			return value;
+		return (Node *) makeFuncExpr(context->to_bytea, BYTEAOID, list_make1(value), InvalidOid,
+									 InvalidOid, COERCE_EXPLICIT_CALL);
+	}
 	if (IsA(node, Aggref))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
@@ -117,6 +133,8 @@ partialize_plan_walker(Plan *plan, PartializeContext *context)
 
 	if (plan == NULL)
 		return;
+	if (IsA(plan, Result) && plan->lefttree == NULL)
+		plan->targetlist = (List *) partialize_mutator((Node *) plan->targetlist, context);
 	if (IsA(plan, Agg))
 	{
 		Agg		   *agg = (Agg *) plan;
