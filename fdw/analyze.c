@@ -68,7 +68,7 @@ acquire_sample(Relation rel, int elevel, HeapTuple *rows, int targrows, double *
 	double		skip = -1;
 	ReservoirStateData reservoir;
 
-	res = remote_query(conn, psprintf("SELECT pg_catalog.greatest(c.reltuples, 0) FROM pg_catalog.pg_class c "
+	res = remote_query(conn, psprintf("SELECT GREATEST(c.reltuples, 0) FROM pg_catalog.pg_class c "
 									  "WHERE c.oid = %s::pg_catalog.regclass",
 									  quote_literal_cstr(name)));
 	remote_rows = PQntuples(res) > 0 ? strtod(PQgetvalue(res, 0, 0), NULL) : 0;

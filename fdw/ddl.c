@@ -43,6 +43,7 @@
 #include "catalog/metadata.h"
 #include "chunk.h"
 #include "data_node.h"
+#include "analyze.h"
 #include "ddl.h"
 #include "dist_exec.h"
 #include "hypertable_drop.h"
@@ -631,8 +632,16 @@ handle_vacuum(TsUtilityCall *call, VacuumStmt *stmt)
 		}
 	}
 	if (analyze)
+	{
 		foreach(lc, targets)
-			fetch_chunk_stats(((VacuumTarget *) lfirst(lc))->ht);
+		{
+			TsHypertable *ht = ((VacuumTarget *) lfirst(lc))->ht;
+
+			fetch_chunk_stats(ht);
+			/* Column statistics of the whole hypertable, from samples of the nodes. */
+			ts_analyze_hypertable_locally(ht->relid);
+		}
+	}
 	if (rest != NIL)
 	{
 		PlannedStmt *pstmt = copyObject(call->pstmt);
