@@ -11,6 +11,7 @@
 
 #include "utils/guc.h"
 
+#include "fault.h"
 #include "guc.h"
 
 int			ts_guc_worker_naptime = 10000;
@@ -21,6 +22,8 @@ bool		ts_guc_enable_client_ddl_on_data_nodes = false;
 bool		ts_guc_enable_per_data_node_queries = true;
 bool		ts_guc_enable_remote_explain = false;
 int			ts_guc_fetch_size = 10000;
+bool		ts_guc_enable_2pc = true;
+int			ts_guc_txn_resolve_interval = 10000;
 
 static const struct config_enum_entry distributed_default_options[] = {
 	{"auto", TS_DISTRIBUTED_DEFAULT_AUTO, false},
@@ -114,6 +117,35 @@ ts_guc_init(void)
 							PGC_USERSET,
 							0,
 							NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("timeshard.enable_2pc",
+							 "Commit transactions that wrote on data nodes with two-phase commit.",
+							 "Off: one-phase commit, which can leave a transaction committed on "
+							 "some nodes and not others when one fails while committing.",
+							 &ts_guc_enable_2pc,
+							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomIntVariable("timeshard.txn_resolve_interval",
+							"How often the worker resolves prepared transactions left on data nodes.",
+							"-1 disables it (remote_txn_heal_data_node() still works).",
+							&ts_guc_txn_resolve_interval,
+							10000, -1, INT_MAX,
+							PGC_SIGHUP,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomStringVariable("timeshard.debug_fault",
+							   "Injects a fault in the commit protocol (tests only).",
+							   "\"<point>:<action>\", points in docs/transactions.md; actions error, "
+							   "kill_remote, exit, sleep:<ms>.",
+							   &ts_guc_debug_fault,
+							   "",
+							   PGC_SUSET,
+							   GUC_NOT_IN_SAMPLE,
+							   ts_fault_check_hook, ts_fault_assign_hook, NULL);
 
 	MarkGUCPrefixReserved("timeshard");
 }

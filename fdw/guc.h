@@ -22,6 +22,8 @@ extern PGDLLIMPORT bool ts_guc_enable_client_ddl_on_data_nodes;
 extern PGDLLIMPORT bool ts_guc_enable_per_data_node_queries;
 extern PGDLLIMPORT bool ts_guc_enable_remote_explain;
 extern PGDLLIMPORT int ts_guc_fetch_size;
+extern PGDLLIMPORT bool ts_guc_enable_2pc;
+extern PGDLLIMPORT int ts_guc_txn_resolve_interval;
 
 extern void ts_guc_init(void);
 

@@ -746,3 +746,26 @@ AS 'MODULE_PATHNAME', 'time_bucket_date' LANGUAGE C IMMUTABLE STRICT PARALLEL SA
 CREATE FUNCTION @extschema@.time_bucket(bucket_width interval, ts date, "offset" interval)
 RETURNS date
 AS 'MODULE_PATHNAME', 'time_bucket_date_offset' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+---------------------------------------------------------------------------
+-- Distributed transactions: commit records, resolution, restore points
+---------------------------------------------------------------------------
+
+-- One row per transaction prepared on a data node by a transaction of this
+-- access node, written in that transaction: visible means committed (the
+-- resolver's rule, presumed abort).  Deleted once the node has finished the
+-- transaction.  Not dumped: it describes this server's running state.
+CREATE TABLE timeshard_catalog.remote_txn (
+    gid text PRIMARY KEY,
+    node_name name NOT NULL,
+    created timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+CREATE INDEX remote_txn_node_name_idx ON timeshard_catalog.remote_txn (node_name);
+REVOKE ALL ON timeshard_catalog.remote_txn FROM PUBLIC;
+
+CREATE FUNCTION @extschema@.remote_txn_heal_data_node(node_name name) RETURNS integer
+AS 'MODULE_PATHNAME', 'remote_txn_heal_data_node' LANGUAGE C VOLATILE STRICT;
+
+CREATE FUNCTION @extschema@.create_distributed_restore_point(name text)
+RETURNS TABLE(node_name name, node_type text, restore_point pg_lsn)
+AS 'MODULE_PATHNAME', 'create_distributed_restore_point' LANGUAGE C VOLATILE STRICT;

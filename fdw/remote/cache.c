@@ -350,6 +350,7 @@ ts_conn_cache_get(Oid serverid, Oid userid)
 		entry->xact_depth = 0;
 		entry->wrote = false;
 		entry->changing_xact_state = false;
+		entry->prepared_gid = NULL;
 		entry->invalidated = false;
 	}
 

@@ -24,6 +24,7 @@ typedef struct TsConnCacheEntry
 								 * n: savepoints up to subtransaction n */
 	bool		wrote;			/* the remote transaction wrote something */
 	bool		changing_xact_state;	/* a BEGIN/COMMIT/ABORT was cut short */
+	char	   *prepared_gid;	/* prepared by this local transaction (2PC) */
 	bool		invalidated;	/* server, mapping or role changed */
 	uint32		server_hashvalue;
 	uint32		mapping_hashvalue;

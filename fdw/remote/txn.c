@@ -20,15 +20,28 @@
 #include "miscadmin.h"
 #include "pgtime.h"
 #include "utils/builtins.h"
+#include "lib/stringinfo.h"
 #include "utils/memutils.h"
 
+#include "catalog/catalog_spi.h"
+#include "executor/spi.h"
+#include "fault.h"
+#include "guc.h"
 #include "remote/cache.h"
+#include "remote/gid.h"
 #include "remote/txn.h"
+#include "storage/lmgr.h"
+#include "utils/snapmgr.h"
+#include "catalog/namespace.h"
+#include "utils/lsyscache.h"
+#include "timeshard.h"
 
 /* How long a rollback or a savepoint cleanup may take on one node. */
 #define CLEANUP_TIMEOUT_MS 5000
 
 static bool callbacks_registered = false;
+
+static int	list_position(List *list, void *elem);
 
 /* Keep the node's TimeZone equal to ours (it may change with SET). */
 static void
@@ -106,7 +119,11 @@ ts_remote_txn_connection(Oid serverid, Oid userid, bool write)
 		entry->xact_depth++;
 	}
 	if (write)
+	{
 		entry->wrote = true;
+		/* Read now (a statement runs) what the commit will need. */
+		(void) ts_gid_prefix();
+	}
 	return entry->conn;
 }
 
@@ -165,56 +182,317 @@ open_entries(void)
 }
 
 /*
- * Commit every remote transaction: send COMMIT everywhere, then read every
- * answer, so that the nodes commit at the same time.  The first failure is
- * raised after all answers are in.
+ * Send each entry its command, then read every answer, so that the nodes
+ * work at the same time.  Entries whose command succeeded are returned;
+ * the first failure is copied to *first_err (false if none).  After the
+ * first answer, the fault point fault_first is checked.
  */
-static void
-commit_all(void)
+static List *
+run_on_all(List *entries, List *sqls, TimestampTz deadline, const char *fault_first,
+		   bool *failed, TsRemoteError *first_err)
 {
-	List	   *entries = open_entries();
 	List	   *sent = NIL;
-	TsRemoteError first_err;
-	bool		failed = false;
+	List	   *done = NIL;
 	ListCell   *lc;
+	bool		first = true;
 
+	*failed = false;
 	foreach(lc, entries)
 	{
 		TsConnCacheEntry *entry = (TsConnCacheEntry *) lfirst(lc);
 		TsRemoteError err;
 
-		check_usable(entry);
 		entry->changing_xact_state = true;
-		if (ts_conn_send(entry->conn, "COMMIT TRANSACTION", 0, NULL, &err))
+		if (entry->conn != NULL && ts_conn_is_ok(entry->conn) && !entry->conn->busy &&
+			ts_conn_send(entry->conn, list_nth(sqls, foreach_current_index(lc)), 0, NULL, &err))
 			sent = lappend(sent, entry);
-		else if (!failed)
+		else if (!*failed)
 		{
-			first_err = err;
-			failed = true;
+			if (entry->conn == NULL || !ts_conn_is_ok(entry->conn) || entry->conn->busy)
+				ts_remote_error_set(&err, entry->node_name, ERRCODE_CONNECTION_EXCEPTION, NULL,
+									"connection to data node \"%s\" was lost", entry->node_name);
+			*first_err = err;
+			*failed = true;
 		}
 	}
 	foreach(lc, sent)
 	{
 		TsConnCacheEntry *entry = (TsConnCacheEntry *) lfirst(lc);
 		TsRemoteError err;
-		PGresult   *res = ts_conn_get_result(entry->conn, TS_NO_DEADLINE,
-											 "COMMIT TRANSACTION", &err);
+		const char *sql = list_nth(sqls, list_position(entries, entry));
+		PGresult   *res = ts_conn_get_result(entry->conn, deadline, sql, &err);
 
 		if (res != NULL)
 		{
 			PQclear(res);
 			entry->changing_xact_state = false;
-			entry->xact_depth = 0;
-			entry->wrote = false;
+			done = lappend(done, entry);
 		}
-		else if (!failed)
+		else if (!*failed)
 		{
-			first_err = err;
-			failed = true;
+			*first_err = err;
+			*failed = true;
 		}
+		if (first && fault_first != NULL)
+			(void) ts_fault_at(fault_first, entry->conn);
+		first = false;
+	}
+	return done;
+}
+
+static int
+list_position(List *list, void *elem)
+{
+	ListCell   *lc;
+
+	foreach(lc, list)
+	{
+		if (lfirst(lc) == elem)
+			return foreach_current_index(lc);
+	}
+	return -1;
+}
+
+static List *
+same_command(List *entries, const char *sql)
+{
+	List	   *sqls = NIL;
+
+	for (int i = 0; i < list_length(entries); i++)
+		sqls = lappend(sqls, (char *) sql);
+	return sqls;
+}
+
+/*
+ * Commit remote transactions in one phase: send COMMIT everywhere, then
+ * read every answer.  The first failure is raised after all answers are in.
+ */
+static void
+commit_one_phase(List *entries)
+{
+	TsRemoteError first_err;
+	bool		failed;
+	List	   *done;
+	ListCell   *lc;
+
+	foreach(lc, entries)
+		check_usable((TsConnCacheEntry *) lfirst(lc));
+	done = run_on_all(entries, same_command(entries, "COMMIT TRANSACTION"), TS_NO_DEADLINE, NULL,
+					  &failed, &first_err);
+	foreach(lc, done)
+	{
+		TsConnCacheEntry *entry = (TsConnCacheEntry *) lfirst(lc);
+
+		entry->xact_depth = 0;
+		entry->wrote = false;
 	}
 	if (failed)
 		ts_remote_error_report(&first_err, ERROR);
+}
+
+/* Fail a step of the protocol before the local commit, when a test says so. */
+static void
+fault_before_commit(const char *point, TsConnection *conn)
+{
+	if (ts_fault_at(point, conn) == TS_FAULT_ERROR)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONNECTION_FAILURE),
+				 errmsg("fault injected at %s", point)));
+}
+
+/* One commit record per prepared transaction, in the local transaction. */
+static void
+insert_commit_records(List *entries)
+{
+	StringInfoData sql;
+	TsCatalogSpi spi;
+	ListCell   *lc;
+
+	initStringInfo(&sql);
+	appendStringInfoString(&sql, "INSERT INTO timeshard_catalog.remote_txn (gid, node_name) VALUES ");
+	foreach(lc, entries)
+	{
+		TsConnCacheEntry *entry = (TsConnCacheEntry *) lfirst(lc);
+
+		appendStringInfo(&sql, "%s(%s, %s)", foreach_current_index(lc) > 0 ? ", " : "",
+						 quote_literal_cstr(entry->prepared_gid), quote_literal_cstr(entry->node_name));
+	}
+	PushActiveSnapshot(GetTransactionSnapshot());
+	ts_catalog_spi_connect(&spi);
+	if (SPI_execute(sql.data, false, 0) != SPI_OK_INSERT)
+		elog(ERROR, "could not write the commit records of the distributed transaction");
+	ts_catalog_spi_finish(&spi);
+	PopActiveSnapshot();
+}
+
+/* The table of commit records (restore points lock it). */
+Oid
+ts_remote_txn_relid(void)
+{
+	Oid			nsp = get_namespace_oid(TS_CATALOG_SCHEMA, false);
+	Oid			relid = get_relname_relid("remote_txn", nsp);
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "table %s.remote_txn is missing", TS_CATALOG_SCHEMA);
+	return relid;
+}
+
+/*
+ * Pre-commit: every remote transaction that wrote is prepared (two-phase
+ * commit, presumed abort), the commit records are written, and the local
+ * commit that follows is the decision.  Remote transactions that only read
+ * commit in one phase.  One phase also serves a transaction that wrote on a
+ * single node and wrote nothing here (nothing here can fail after it), and
+ * every transaction when timeshard.enable_2pc is off.
+ */
+static void
+pre_commit(void)
+{
+	List	   *entries = open_entries();
+	List	   *writers = NIL;
+	List	   *readers = NIL;
+	List	   *sqls = NIL;
+	List	   *prepared;
+	TsRemoteError first_err;
+	bool		failed;
+	FullTransactionId fxid;
+	ListCell   *lc;
+
+	foreach(lc, entries)
+	{
+		TsConnCacheEntry *entry = (TsConnCacheEntry *) lfirst(lc);
+
+		check_usable(entry);
+		if (entry->wrote)
+			writers = lappend(writers, entry);
+		else
+			readers = lappend(readers, entry);
+	}
+	if (!ts_guc_enable_2pc || writers == NIL ||
+		(list_length(writers) == 1 && !FullTransactionIdIsValid(GetTopFullTransactionIdIfAny())))
+	{
+		/* Interlock with restore points, as the commit records do. */
+		if (writers != NIL)
+			LockRelationOid(ts_remote_txn_relid(), RowExclusiveLock);
+		commit_one_phase(entries);
+		return;
+	}
+
+	fxid = GetTopFullTransactionId();
+	foreach(lc, writers)
+	{
+		TsConnCacheEntry *entry = (TsConnCacheEntry *) lfirst(lc);
+
+		entry->prepared_gid = MemoryContextStrdup(TopMemoryContext,
+												  ts_gid_make(fxid, entry->key.serverid,
+															  entry->key.userid));
+		sqls = lappend(sqls, psprintf("PREPARE TRANSACTION %s",
+									  quote_literal_cstr(entry->prepared_gid)));
+	}
+	fault_before_commit("before_prepare", ((TsConnCacheEntry *) linitial(writers))->conn);
+	prepared = run_on_all(writers, sqls, TS_NO_DEADLINE, "after_prepare_first", &failed, &first_err);
+	foreach(lc, writers)
+	{
+		TsConnCacheEntry *entry = (TsConnCacheEntry *) lfirst(lc);
+
+		/* Not prepared: nothing to finish on that node. */
+		if (!list_member_ptr(prepared, entry))
+		{
+			pfree(entry->prepared_gid);
+			entry->prepared_gid = NULL;
+		}
+		else
+			entry->xact_depth = 0;
+	}
+	if (failed)
+		ts_remote_error_report(&first_err, ERROR);
+	fault_before_commit("after_prepare", ((TsConnCacheEntry *) linitial(writers))->conn);
+
+	insert_commit_records(writers);
+	fault_before_commit("after_commit_record", ((TsConnCacheEntry *) linitial(writers))->conn);
+
+	/* The decision must survive a crash even with synchronous_commit off. */
+	ForceSyncCommit();
+	commit_one_phase(readers);
+}
+
+/*
+ * After the local commit: COMMIT PREPARED everywhere.  Nothing may fail
+ * here (the transaction is committed): a node that does not answer is a
+ * WARNING, and the resolver finishes its transaction.
+ */
+static void
+commit_prepared(void)
+{
+	List	   *entries = NIL;
+	List	   *sqls = NIL;
+	TsRemoteError first_err;
+	bool		failed;
+	ListCell   *lc;
+
+	foreach(lc, ts_conn_cache_entries())
+	{
+		TsConnCacheEntry *entry = (TsConnCacheEntry *) lfirst(lc);
+
+		if (entry->prepared_gid != NULL)
+		{
+			entries = lappend(entries, entry);
+			sqls = lappend(sqls, psprintf("COMMIT PREPARED %s",
+										  quote_literal_cstr(entry->prepared_gid)));
+		}
+	}
+	if (entries == NIL)
+		return;
+	HOLD_INTERRUPTS();
+	if (ts_fault_at("after_local_commit", ((TsConnCacheEntry *) linitial(entries))->conn) ==
+		TS_FAULT_ERROR)
+		ereport(WARNING,
+				(errmsg("fault injected at after_local_commit: COMMIT PREPARED not sent")));
+	else
+	{
+		List	   *done = run_on_all(entries, sqls, ts_deadline_after_ms(CLEANUP_TIMEOUT_MS),
+									  "after_commit_prepared_first", &failed, &first_err);
+
+		foreach(lc, entries)
+		{
+			TsConnCacheEntry *entry = (TsConnCacheEntry *) lfirst(lc);
+
+			if (!list_member_ptr(done, entry))
+				ereport(WARNING,
+						(errcode(ERRCODE_CONNECTION_EXCEPTION),
+						 errmsg("could not commit prepared transaction on data node \"%s\"",
+								entry->node_name),
+						 errdetail("The transaction is committed; the data node will get its part "
+								   "when the resolver runs (transaction %s).", entry->prepared_gid),
+						 errhint("It happens by itself every timeshard.txn_resolve_interval, or run "
+								 "remote_txn_heal_data_node(%s).",
+								 quote_literal_cstr(entry->node_name))));
+		}
+		(void) ts_fault_at("after_commit_prepared", ((TsConnCacheEntry *) linitial(entries))->conn);
+	}
+	RESUME_INTERRUPTS();
+}
+
+/* On abort: prepared ones are rolled back, or left to the resolver. */
+static void
+rollback_prepared(TsConnCacheEntry *entry)
+{
+	TsRemoteError err;
+
+	if (entry->conn == NULL || entry->changing_xact_state || entry->conn->busy ||
+		!ts_conn_is_ok(entry->conn) ||
+		!ts_conn_exec_ok(entry->conn, psprintf("ROLLBACK PREPARED %s",
+											   quote_literal_cstr(entry->prepared_gid)),
+						 ts_deadline_after_ms(CLEANUP_TIMEOUT_MS), &err))
+	{
+		ereport(WARNING,
+				(errcode(ERRCODE_CONNECTION_EXCEPTION),
+				 errmsg("could not roll back prepared transaction on data node \"%s\"",
+						entry->node_name),
+				 errdetail("The resolver rolls it back (transaction %s).", entry->prepared_gid)));
+		if (entry->conn != NULL)
+			ts_conn_cache_disconnect(entry);
+	}
 }
 
 /*
@@ -251,6 +529,9 @@ end_of_xact_cleanup(void)
 
 		entry->xact_depth = 0;
 		entry->wrote = false;
+		if (entry->prepared_gid != NULL)
+			pfree(entry->prepared_gid);
+		entry->prepared_gid = NULL;
 		if (entry->conn != NULL &&
 			(entry->invalidated || entry->changing_xact_state || entry->conn->busy))
 			ts_conn_cache_disconnect(entry);
@@ -266,7 +547,7 @@ remote_xact_callback(XactEvent event, void *arg)
 	{
 		case XACT_EVENT_PRE_COMMIT:
 		case XACT_EVENT_PARALLEL_PRE_COMMIT:
-			commit_all();
+			pre_commit();
 			break;
 		case XACT_EVENT_PRE_PREPARE:
 			if (ts_remote_txn_wrote_any())
@@ -274,16 +555,47 @@ remote_xact_callback(XactEvent event, void *arg)
 						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 						 errmsg("cannot prepare a transaction that modified remote tables"),
 						 errdetail("The transaction changed data on data nodes; timeshard commits those together with the local transaction, which PREPARE TRANSACTION would split.")));
-			commit_all();
+			commit_one_phase(open_entries());
 			break;
 		case XACT_EVENT_ABORT:
 		case XACT_EVENT_PARALLEL_ABORT:
-			foreach(lc, open_entries())
-				abort_entry((TsConnCacheEntry *) lfirst(lc));
-			end_of_xact_cleanup();
+			{
+				List	   *entries = NIL;
+				TsFaultAction fault;
+
+				foreach(lc, ts_conn_cache_entries())
+				{
+					TsConnCacheEntry *entry = (TsConnCacheEntry *) lfirst(lc);
+
+					if (entry->prepared_gid != NULL ||
+						(entry->conn != NULL && (entry->xact_depth > 0 || entry->changing_xact_state)))
+						entries = lappend(entries, entry);
+				}
+				fault = entries != NIL
+					? ts_fault_at("during_abort", ((TsConnCacheEntry *) linitial(entries))->conn)
+					: TS_FAULT_NONE;
+				if (fault == TS_FAULT_ERROR)
+					ereport(WARNING,
+							(errmsg("fault injected at during_abort: remote transactions left to the resolver")));
+				foreach(lc, entries)
+				{
+					TsConnCacheEntry *entry = (TsConnCacheEntry *) lfirst(lc);
+
+					if (fault == TS_FAULT_ERROR)
+						ts_conn_cache_disconnect(entry);
+					else if (entry->prepared_gid != NULL)
+						rollback_prepared(entry);
+					else
+						abort_entry(entry);
+				}
+				end_of_xact_cleanup();
+			}
 			break;
 		case XACT_EVENT_COMMIT:
 		case XACT_EVENT_PARALLEL_COMMIT:
+			commit_prepared();
+			end_of_xact_cleanup();
+			break;
 		case XACT_EVENT_PREPARE:
 			end_of_xact_cleanup();
 			break;

@@ -11,5 +11,6 @@ extern TsConnection *ts_remote_txn_connection(Oid serverid, Oid userid, bool wri
 extern TsConnection *ts_remote_txn_connection_autocommit(Oid serverid, Oid userid);
 extern bool ts_remote_txn_wrote_any(void);
 extern void ts_remote_txn_register_callbacks(void);
+extern Oid	ts_remote_txn_relid(void);
 
 #endif							/* TIMESHARD_REMOTE_TXN_H */
