@@ -6,7 +6,9 @@
  * signal, a request from a backend or the next due round, then do each unit
  * of work in a transaction of its own: every timeshard.txn_resolve_interval,
  * the prepared transactions this access node left on data nodes are
- * resolved (fdw/remote/resolve.c).  It exits by itself, and tells the
+ * resolved (fdw/remote/resolve.c); every timeshard.health_check_interval the
+ * data nodes are checked, failed over and back, and chunks re-replicated
+ * (fdw/failover.c, fdw/replicate.c).  It exits by itself, and tells the
  * registry not to restart it, when the extension is not (or no longer)
  * installed in its database.
  *-------------------------------------------------------------------------
@@ -31,7 +33,10 @@
 #include "utils/wait_event.h"
 
 #include "guc.h"
+#include "data_node.h"
+#include "health.h"
 #include "remote/resolve.h"
+#include "replicate.h"
 #include "registry.h"
 #include "signals.h"
 #include "worker.h"
@@ -59,22 +64,167 @@ extension_installed(char **dbname)
 }
 
 static TimestampTz last_resolve = 0;
+static TimestampTz last_health = 0;
+
+typedef bool (*WorkUnit) (void *arg);
+
+/*
+ * Run one unit of work in a transaction of its own.  An error is logged and
+ * the transaction rolled back; the worker goes on.  Returns the unit's
+ * result (false after an error).
+ */
+static bool
+run_unit(WorkUnit unit, void *arg)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	bool		result = false;
+
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	PG_TRY();
+	{
+		PushActiveSnapshot(GetTransactionSnapshot());
+		result = unit(arg);
+		PopActiveSnapshot();
+		CommitTransactionCommand();
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(cxt);
+		EmitErrorReport();
+		FlushErrorState();
+		AbortCurrentTransaction();
+		result = false;
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(cxt);
+	pgstat_report_stat(false);
+	return result;
+}
 
 /*
  * Finish the prepared transactions this access node left on its data nodes
- * (remote/resolve.c), in a transaction of its own.  A node that cannot be
- * reached is a WARNING; the others are still done.
+ * (remote/resolve.c).  A node that cannot be reached is a WARNING; the
+ * others are still done.
+ */
+static bool
+resolve_unit(void *arg)
+{
+	ts_resolve_all_data_nodes();
+	return true;
+}
+
+/* Names collected inside a transaction, kept in the round's memory. */
+typedef struct NameList
+{
+	List	   *names;
+	MemoryContext cxt;
+} NameList;
+
+static void
+keep_names(NameList *out, List *names)
+{
+	MemoryContext old = MemoryContextSwitchTo(out->cxt);
+	ListCell   *lc;
+
+	foreach(lc, names)
+		out->names = lappend(out->names, pstrdup((char *) lfirst(lc)));
+	MemoryContextSwitchTo(old);
+}
+
+static bool
+health_unit(void *arg)
+{
+	List	   *back = NIL;
+
+	ts_failover_round(&back);
+	keep_names((NameList *) arg, back);
+	return true;
+}
+
+static bool
+refresh_unit(void *arg)
+{
+	TsDataNode *node = ts_data_node_get((char *) arg, true);
+
+	return node != NULL && ts_replicate_refresh_one(node);
+}
+
+typedef struct BackArg
+{
+	char	   *name;
+	int			refreshed;
+} BackArg;
+
+static bool
+bring_back_unit(void *arg)
+{
+	BackArg    *back = (BackArg *) arg;
+	TsDataNode *node = ts_data_node_get(back->name, true);
+
+	if (node != NULL)
+		ts_failover_bring_back(node, back->refreshed);
+	return true;
+}
+
+static bool
+available_nodes_unit(void *arg)
+{
+	List	   *names = NIL;
+	ListCell   *lc;
+
+	foreach(lc, ts_data_node_list())
+	{
+		TsDataNode *node = (TsDataNode *) lfirst(lc);
+
+		if (node->available)
+			names = lappend(names, node->name);
+	}
+	keep_names((NameList *) arg, names);
+	return true;
+}
+
+static bool
+rereplicate_unit(void *arg)
+{
+	return ts_replicate_one_lacking();
+}
+
+/*
+ * Health checks and what follows: failover, a returning node's stale
+ * replicas refreshed (one transaction per chunk) before it serves again,
+ * chunks lacking replicas copied (one transaction per chunk).
  */
 static void
-resolve_prepared_transactions(void)
+health_round(void)
 {
-	SetCurrentStatementStartTimestamp();
-	StartTransactionCommand();
-	PushActiveSnapshot(GetTransactionSnapshot());
-	ts_resolve_all_data_nodes();
-	PopActiveSnapshot();
-	CommitTransactionCommand();
-	pgstat_report_stat(false);
+	MemoryContext cxt = AllocSetContextCreate(TopMemoryContext, "timeshard health round",
+											  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	NameList	back = {NIL, cxt};
+	NameList	serving = {NIL, cxt};
+	ListCell   *lc;
+
+	(void) run_unit(health_unit, &back);
+	foreach(lc, back.names)
+	{
+		BackArg		arg = {(char *) lfirst(lc), 0};
+
+		while (run_unit(refresh_unit, arg.name))
+			arg.refreshed++;
+		(void) run_unit(bring_back_unit, &arg);
+	}
+	/* Stale replicas on nodes that serve (made available by hand, say). */
+	(void) run_unit(available_nodes_unit, &serving);
+	foreach(lc, serving.names)
+	{
+		for (int i = 0; i < 1000 && run_unit(refresh_unit, lfirst(lc)); i++)
+			;
+	}
+	for (int i = 0; i < 1000 && run_unit(rereplicate_unit, NULL); i++)
+		;
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(cxt);
 }
 
 void
@@ -116,6 +266,14 @@ timeshard_worker_main(Datum main_arg)
 
 			timeout = Min(timeout, Max(until, 0));
 		}
+		if (ts_guc_health_check_interval >= 0)
+		{
+			long		until = TimestampDifferenceMilliseconds(now,
+																TimestampTzPlusMilliseconds(last_health,
+																							ts_guc_health_check_interval));
+
+			timeout = Min(timeout, Max(until, 0));
+		}
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
 						 timeout, PG_WAIT_EXTENSION);
 		ResetLatch(MyLatch);
@@ -139,8 +297,16 @@ timeshard_worker_main(Datum main_arg)
 									   ts_guc_txn_resolve_interval))
 		{
 			pgstat_report_activity(STATE_RUNNING, "resolving prepared transactions");
-			resolve_prepared_transactions();
+			(void) run_unit(resolve_unit, NULL);
 			last_resolve = GetCurrentTimestamp();
+		}
+		if (ts_guc_health_check_interval >= 0 &&
+			TimestampDifferenceExceeds(last_health, GetCurrentTimestamp(),
+									   ts_guc_health_check_interval))
+		{
+			last_health = GetCurrentTimestamp();
+			pgstat_report_activity(STATE_RUNNING, "checking data nodes");
+			health_round();
 		}
 		pgstat_report_activity(STATE_IDLE, NULL);
 	}

@@ -21,12 +21,16 @@
 
 #include "access/htup_details.h"
 #include "access/xact.h"
+#include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "storage/lmgr.h"
 #include "utils/builtins.h"
+#include "utils/inval.h"
+#include "foreign/foreign.h"
+#include "membership.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
@@ -228,8 +232,8 @@ insert_catalog_rows(TsHypertable *ht, TsChunk *chunk)
 }
 
 /* The statement that creates the chunk on a data node. */
-static char *
-remote_create_sql(TsHypertable *ht, TsChunk *chunk)
+char *
+ts_chunk_remote_create_sql(TsHypertable *ht, TsChunk *chunk)
 {
 	char	   *start = ts_internal_to_literal(chunk->time_start, ht->time_type);
 	char	   *end = ts_internal_to_literal(chunk->time_end, ht->time_type);
@@ -251,7 +255,7 @@ remote_create_sql(TsHypertable *ht, TsChunk *chunk)
 static void
 create_remote_chunks(TsHypertable *ht, TsChunk *chunk)
 {
-	char	   *sql = remote_create_sql(ht, chunk);
+	char	   *sql = ts_chunk_remote_create_sql(ht, chunk);
 	List	   *conns = NIL;
 	List	   *sqls = NIL;
 	ListCell   *lc;
@@ -506,7 +510,7 @@ ts_chunk_replica_names(Relation rel)
 	ts_catalog_spi_connect(&spi);
 	if (SPI_execute_with_args("SELECT d.node_name FROM timeshard_catalog.chunk c "
 							  "JOIN timeshard_catalog.chunk_data_node d ON d.chunk_id = c.id "
-							  "WHERE c.schema_name = $1 AND c.table_name = $2 ORDER BY 1",
+							  "WHERE c.schema_name = $1 AND c.table_name = $2 AND NOT d.stale ORDER BY 1",
 							  2, types, values, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read the replicas of chunk %s", RelationGetRelationName(rel));
 	for (uint64 i = 0; i < SPI_processed; i++)
@@ -518,4 +522,110 @@ ts_chunk_replica_names(Relation rel)
 	}
 	ts_catalog_spi_finish(&spi);
 	return names;
+}
+
+/*
+ * Point the chunk's foreign table at an up-to-date replica when its server
+ * is no longer one (stale, given up, moved).
+ */
+void
+ts_chunk_fix_primary(TsHypertable *ht, int32 chunk_id)
+{
+	ListCell   *lc;
+
+	foreach(lc, ts_hypertable_load_chunks(ht, true))
+	{
+		TsChunk    *chunk = (TsChunk *) lfirst(lc);
+		Oid			nsp;
+		Oid			relid;
+		ForeignTable *ft;
+		TsDataNode *primary;
+		ListCell   *lc2;
+		TsDataNode *best = NULL;
+
+		if (chunk->id != chunk_id || chunk->data_nodes == NIL)
+			continue;
+		nsp = get_namespace_oid(chunk->schema_name, true);
+		relid = OidIsValid(nsp) ? get_relname_relid(chunk->table_name, nsp) : InvalidOid;
+		if (!OidIsValid(relid))
+			return;
+		ft = GetForeignTable(relid);
+		primary = ts_data_node_get_by_id(ft->serverid, true);
+		if (primary != NULL)
+			foreach(lc2, chunk->data_nodes)
+				if (strcmp((char *) lfirst(lc2), primary->name) == 0)
+					return;
+		foreach(lc2, chunk->data_nodes)
+		{
+			TsDataNode *node = ts_data_node_get((char *) lfirst(lc2), true);
+
+			if (node != NULL && (best == NULL || (!best->available && node->available)))
+				best = node;
+		}
+		if (best != NULL)
+			ts_chunk_set_server(chunk, best->serverid);
+		return;
+	}
+}
+
+/*
+ * The replicas a write to the chunk goes to: those on available nodes.  A
+ * replica on an unavailable node misses the write: it is marked stale (no
+ * longer read, refreshed when its node is back).  No replica available is
+ * an error naming the nodes.
+ */
+List *
+ts_chunk_writable_replicas(TsHypertable *ht, TsChunk *chunk)
+{
+	List	   *result = NIL;
+	List	   *missed = NIL;
+	ListCell   *lc;
+
+	foreach(lc, chunk->data_nodes)
+	{
+		TsDataNode *node = ts_data_node_get((char *) lfirst(lc), true);
+
+		if (node != NULL && node->available)
+			result = lappend(result, lfirst(lc));
+		else
+			missed = lappend(missed, lfirst(lc));
+	}
+	if (result == NIL)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONNECTION_EXCEPTION),
+				 errmsg("data node \"%s\" is not available", (char *) linitial(chunk->data_nodes)),
+				 errdetail("Chunk \"%s\" has no available replica to write to.", chunk->table_name),
+				 errhint("Bring a data node back, or mark it available with alter_data_node().")));
+	foreach(lc, missed)
+	{
+		Oid			types[2] = {INT4OID, NAMEOID};
+		Datum		values[2];
+		TsCatalogSpi spi;
+
+		values[0] = Int32GetDatum(chunk->id);
+		values[1] = DirectFunctionCall1(namein, CStringGetDatum((char *) lfirst(lc)));
+		ts_catalog_spi_connect(&spi);
+		if (SPI_execute_with_args("UPDATE timeshard_catalog.chunk_data_node "
+								  "SET stale = true, stale_since = COALESCE(stale_since, now()) "
+								  "WHERE chunk_id = $1 AND node_name = $2",
+								  2, types, values, NULL, false, 0) != SPI_OK_UPDATE)
+			elog(ERROR, "could not mark a replica of chunk \"%s\" stale", chunk->table_name);
+		ts_catalog_spi_finish(&spi);
+		ereport(NOTICE,
+				(errmsg("replica of chunk \"%s\" on data node \"%s\" is stale", chunk->table_name,
+						(char *) lfirst(lc)),
+				 errdetail("The data node is unavailable; it gets the chunk again when it is back.")));
+	}
+	if (missed != NIL)
+	{
+		/* This session's cache (in its memory), then everyone's. */
+		MemoryContext old = MemoryContextSwitchTo(GetMemoryChunkContext(chunk));
+
+		chunk->data_nodes = list_copy(result);
+		chunk->stale_nodes = list_concat(list_copy(chunk->stale_nodes), missed);
+		MemoryContextSwitchTo(old);
+		ts_chunk_fix_primary(ht, chunk->id);
+		CacheInvalidateRelcacheByRelid(ht->relid);
+	}
+	return result;
 }

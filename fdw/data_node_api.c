@@ -29,6 +29,7 @@
 
 #include "catalog/metadata.h"
 #include "data_node.h"
+#include "health.h"
 #include "data_node_api.h"
 #include "data_node_join.h"
 #include "guc.h"
@@ -581,9 +582,6 @@ alter_data_node(PG_FUNCTION_ARGS)
 	TsDataNode *node;
 	TsDataNode	after;
 	List	   *options = NIL;
-	bool		has_available_option;
-	ForeignServer *server;
-	ListCell   *lc;
 
 	check_node_name_arg(node_name);
 	node = ts_data_node_get(node_name, false);
@@ -609,21 +607,12 @@ alter_data_node(PG_FUNCTION_ARGS)
 
 	ts_data_node_check_alter(node, &after);
 
-	server = GetForeignServer(node->serverid);
-	has_available_option = false;
-	foreach(lc, server->options)
-		has_available_option |= strcmp(((DefElem *) lfirst(lc))->defname, "available") == 0;
-
 	if (host != NULL)
 		options = lappend(options, server_option(node, "host", host, true));
 	if (!PG_ARGISNULL(3))
 		options = lappend(options, server_option(node, "port", psprintf("%d", after.port), true));
 	if (dbname != NULL)
 		options = lappend(options, server_option(node, "dbname", dbname, true));
-	if (!PG_ARGISNULL(4))
-		options = lappend(options, server_option(node, "available",
-												 available ? "true" : "false",
-												 has_available_option));
 	if (options != NIL)
 	{
 		AlterForeignServerStmt *stmt = makeNode(AlterForeignServerStmt);
@@ -634,6 +623,8 @@ alter_data_node(PG_FUNCTION_ARGS)
 		AlterForeignServer(stmt);
 		CommandCounterIncrement();
 	}
+	if (!PG_ARGISNULL(4) && available != node->available)
+		ts_data_node_set_available(node, available, "alter_data_node()");
 	node = ts_data_node_get(node_name, false);
 	PG_RETURN_DATUM(node_row(fcinfo, node, 1, &node->available));
 }

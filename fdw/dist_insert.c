@@ -528,7 +528,7 @@ ts_dist_insert_row(TsDistInsert *state, TupleTableSlot *slot)
 		state->last_chunk = chunk;
 		list_free(state->last_streams);
 		state->last_streams = NIL;
-		foreach(lc, chunk->data_nodes)
+		foreach(lc, ts_chunk_writable_replicas(ht, chunk))
 		{
 			NodeStream *stream = stream_for(state, (char *) lfirst(lc));
 

@@ -23,6 +23,11 @@ bool		ts_guc_enable_per_data_node_queries = true;
 bool		ts_guc_enable_remote_explain = false;
 int			ts_guc_fetch_size = 10000;
 bool		ts_guc_enable_2pc = true;
+int			ts_guc_health_check_interval = 5000;
+int			ts_guc_node_timeout = 3000;
+bool		ts_guc_auto_failover = true;
+int			ts_guc_failover_threshold = 3;
+int			ts_guc_rereplicate_after = 60000;
 int			ts_guc_txn_resolve_interval = 10000;
 
 static const struct config_enum_entry distributed_default_options[] = {
@@ -133,6 +138,55 @@ ts_guc_init(void)
 							"-1 disables it (remote_txn_heal_data_node() still works).",
 							&ts_guc_txn_resolve_interval,
 							10000, -1, INT_MAX,
+							PGC_SIGHUP,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("timeshard.health_check_interval",
+							"How often the worker checks that every data node answers.",
+							"-1 disables health checks (and automatic failover).",
+							&ts_guc_health_check_interval,
+							5000, -1, INT_MAX,
+							PGC_SIGHUP,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("timeshard.node_timeout",
+							"Longest wait for a data node's answer in a health check, and for a "
+							"connection to a data node.",
+							"A node that does not answer within it counts as down.",
+							&ts_guc_node_timeout,
+							3000, 1, INT_MAX,
+							PGC_USERSET,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("timeshard.auto_failover",
+							 "Mark a data node unavailable when it fails its health checks, and "
+							 "available again when it is back.",
+							 NULL,
+							 &ts_guc_auto_failover,
+							 true,
+							 PGC_SIGHUP,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomIntVariable("timeshard.failover_threshold",
+							"Consecutive failed health checks after which a data node is marked "
+							"unavailable.",
+							NULL,
+							&ts_guc_failover_threshold,
+							3, 1, 1000,
+							PGC_SIGHUP,
+							0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("timeshard.rereplicate_after",
+							"How long a chunk may lack replicas before the worker copies it to "
+							"another data node.",
+							"-1 disables re-replication.",
+							&ts_guc_rereplicate_after,
+							60000, -1, INT_MAX,
 							PGC_SIGHUP,
 							GUC_UNIT_MS,
 							NULL, NULL, NULL);

@@ -24,6 +24,11 @@ extern PGDLLIMPORT bool ts_guc_enable_remote_explain;
 extern PGDLLIMPORT int ts_guc_fetch_size;
 extern PGDLLIMPORT bool ts_guc_enable_2pc;
 extern PGDLLIMPORT int ts_guc_txn_resolve_interval;
+extern PGDLLIMPORT int ts_guc_health_check_interval;
+extern PGDLLIMPORT int ts_guc_node_timeout;
+extern PGDLLIMPORT bool ts_guc_auto_failover;
+extern PGDLLIMPORT int ts_guc_failover_threshold;
+extern PGDLLIMPORT int ts_guc_rereplicate_after;
 
 extern void ts_guc_init(void);
 

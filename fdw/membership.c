@@ -463,8 +463,8 @@ ts_membership_check_detach(TsHypertable *ht, TsDataNode *node, bool force)
  * Point a chunk's foreign table at another server (its next replica): the
  * server is in pg_foreign_table and in the dependency on the server.
  */
-static void
-set_chunk_server(TsChunk *chunk, Oid serverid)
+void
+ts_chunk_set_server(TsChunk *chunk, Oid serverid)
 {
 	Oid			nsp = get_namespace_oid(chunk->schema_name, true);
 	Oid			relid = OidIsValid(nsp) ? get_relname_relid(chunk->table_name, nsp) : InvalidOid;
@@ -512,7 +512,7 @@ ts_membership_detach(TsHypertable *ht, TsDataNode *node, bool repartition, bool 
 
 				if (other != NULL && other->serverid != node->serverid)
 				{
-					set_chunk_server(chunk, other->serverid);
+					ts_chunk_set_server(chunk, other->serverid);
 					break;
 				}
 			}

@@ -28,6 +28,7 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 
+#include "chunk.h"
 #include "data_node.h"
 #include "deparse.h"
 #include "remote/txn.h"
@@ -356,7 +357,7 @@ ts_upsert_row(TsUpsert *u, TsChunk *chunk, TupleTableSlot *slot)
 		values[c] = slot->tts_isnull[att] ? NULL
 			: ts_value_for_node(&u->out_funcs[c], slot->tts_values[att]);
 	}
-	foreach(lc, chunk->data_nodes)
+	foreach(lc, ts_chunk_writable_replicas(u->ht, chunk))
 	{
 		Batch	   *batch = batch_for(u, (char *) lfirst(lc), foreach_current_index(lc) == 0);
 

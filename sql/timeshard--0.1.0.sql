@@ -249,10 +249,14 @@ CREATE TABLE timeshard_catalog.chunk (
     CHECK (time_start < time_end)
 );
 
+-- A replica is stale when a write to its chunk went on without it (its
+-- node was unavailable): not read until it is refreshed.
 CREATE TABLE timeshard_catalog.chunk_data_node (
     chunk_id  integer NOT NULL
         REFERENCES timeshard_catalog.chunk (id) ON DELETE CASCADE,
     node_name name NOT NULL,
+    stale boolean NOT NULL DEFAULT false,
+    stale_since timestamptz,
     PRIMARY KEY (chunk_id, node_name)
 );
 CREATE INDEX chunk_data_node_node_name_idx ON timeshard_catalog.chunk_data_node (node_name);
@@ -524,8 +528,11 @@ SELECT h.schema_name AS hypertable_schema,
        NULL::name AS chunk_tablespace,
        (SELECT pg_catalog.array_agg(cdn.node_name ORDER BY cdn.node_name)
           FROM timeshard_catalog.chunk_data_node cdn
-         WHERE cdn.chunk_id = ch.id) AS data_nodes,
-       ch.creation_time AS chunk_creation_time
+         WHERE cdn.chunk_id = ch.id AND NOT cdn.stale) AS data_nodes,
+       ch.creation_time AS chunk_creation_time,
+       (SELECT pg_catalog.array_agg(cdn.node_name ORDER BY cdn.node_name)
+          FROM timeshard_catalog.chunk_data_node cdn
+         WHERE cdn.chunk_id = ch.id AND cdn.stale) AS stale_data_nodes
   FROM timeshard_catalog.chunk ch
   JOIN timeshard_catalog.hypertable h ON h.id = ch.hypertable_id
   JOIN timeshard_catalog.dimension d ON d.hypertable_id = h.id AND d.interval_length IS NOT NULL;
@@ -769,3 +776,98 @@ AS 'MODULE_PATHNAME', 'remote_txn_heal_data_node' LANGUAGE C VOLATILE STRICT;
 CREATE FUNCTION @extschema@.create_distributed_restore_point(name text)
 RETURNS TABLE(node_name name, node_type text, restore_point pg_lsn)
 AS 'MODULE_PATHNAME', 'create_distributed_restore_point' LANGUAGE C VOLATILE STRICT;
+
+---------------------------------------------------------------------------
+-- Health of data nodes, failover, replication
+---------------------------------------------------------------------------
+
+-- The worker's last health check of each data node (fdw/failover.c).
+CREATE TABLE timeshard_catalog.data_node_status (
+    node_name name PRIMARY KEY,
+    status text NOT NULL CHECK (status IN ('up', 'down', 'unknown')),
+    last_check timestamptz,
+    last_success timestamptz,
+    latency_ms double precision,
+    consecutive_failures integer NOT NULL DEFAULT 0,
+    last_error text,
+    failed_over boolean NOT NULL DEFAULT false
+);
+REVOKE ALL ON timeshard_catalog.data_node_status FROM PUBLIC;
+
+-- Every change of a data node's state, with its reason.
+CREATE TABLE timeshard_catalog.data_node_event (
+    id bigserial PRIMARY KEY,
+    time timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    node_name name NOT NULL,
+    event text NOT NULL,
+    detail text
+);
+REVOKE ALL ON timeshard_catalog.data_node_event FROM PUBLIC;
+
+CREATE VIEW timeshard_information.data_node_events AS
+SELECT time, node_name, event, detail
+  FROM timeshard_catalog.data_node_event
+ ORDER BY id;
+GRANT SELECT ON timeshard_information.data_node_events TO PUBLIC;
+
+-- The data nodes view with their health (replaces the first definition).
+CREATE OR REPLACE VIEW timeshard_information.data_nodes AS
+SELECT s.srvname AS node_name,
+       pg_catalog.pg_get_userbyid(s.srvowner) AS owner,
+       o.host,
+       o.port::integer AS port,
+       o.dbname::name AS database,
+       COALESCE(o.available::boolean, true) AS available,
+       COALESCE(st.status, 'unknown') AS status,
+       st.last_check,
+       st.last_success,
+       st.latency_ms,
+       COALESCE(st.consecutive_failures, 0) AS consecutive_failures,
+       st.last_error
+  FROM pg_catalog.pg_foreign_server s
+  JOIN pg_catalog.pg_foreign_data_wrapper w ON w.oid = s.srvfdw
+ CROSS JOIN LATERAL (
+       SELECT max(option_value) FILTER (WHERE option_name = 'host') AS host,
+              max(option_value) FILTER (WHERE option_name = 'port') AS port,
+              max(option_value) FILTER (WHERE option_name = 'dbname') AS dbname,
+              max(option_value) FILTER (WHERE option_name = 'available') AS available
+         FROM pg_catalog.pg_options_to_table(s.srvoptions)) o
+  LEFT JOIN timeshard_catalog.data_node_status st ON st.node_name = s.srvname
+ WHERE w.fdwname = 'timeshard_fdw';
+
+-- Each chunk's desired and actual (up-to-date, available) replicas.
+CREATE VIEW timeshard_information.chunk_replication_status AS
+SELECT h.schema_name AS hypertable_schema,
+       h.table_name AS hypertable_name,
+       ch.schema_name AS chunk_schema,
+       ch.table_name AS chunk_name,
+       h.replication_factor AS desired_num_replicas,
+       (SELECT count(*) FROM timeshard_catalog.chunk_data_node d
+          JOIN timeshard_information.data_nodes n ON n.node_name = d.node_name
+         WHERE d.chunk_id = ch.id AND NOT d.stale AND n.available)::integer AS num_replicas,
+       (SELECT pg_catalog.array_agg(d.node_name ORDER BY d.node_name)
+          FROM timeshard_catalog.chunk_data_node d
+          JOIN timeshard_information.data_nodes n ON n.node_name = d.node_name
+         WHERE d.chunk_id = ch.id AND NOT d.stale AND n.available) AS replica_nodes,
+       (SELECT pg_catalog.array_agg(hn.node_name ORDER BY hn.node_name)
+          FROM timeshard_catalog.hypertable_data_node hn
+         WHERE hn.hypertable_id = h.id
+           AND NOT EXISTS (SELECT 1 FROM timeshard_catalog.chunk_data_node d
+                            JOIN timeshard_information.data_nodes n ON n.node_name = d.node_name
+                           WHERE d.chunk_id = ch.id AND d.node_name = hn.node_name
+                             AND NOT d.stale AND n.available)) AS non_replica_nodes
+  FROM timeshard_catalog.chunk ch
+  JOIN timeshard_catalog.hypertable h ON h.id = ch.hypertable_id
+ WHERE h.replication_factor > 0;
+GRANT SELECT ON timeshard_information.chunk_replication_status TO PUBLIC;
+
+CREATE FUNCTION @extschema@.data_node_health()
+RETURNS TABLE(node_name name, healthy boolean, in_recovery boolean, latency_ms double precision,
+              error text)
+AS 'MODULE_PATHNAME', 'data_node_health' LANGUAGE C VOLATILE;
+
+CREATE FUNCTION @extschema@.copy_chunk(chunk regclass, source_node name, destination_node name)
+RETURNS void AS 'MODULE_PATHNAME', 'ts_copy_chunk' LANGUAGE C VOLATILE;
+
+CREATE FUNCTION @extschema@.move_chunk(chunk regclass, source_node name, destination_node name)
+RETURNS void AS 'MODULE_PATHNAME', 'ts_move_chunk' LANGUAGE C VOLATILE;

@@ -310,7 +310,9 @@ ts_hypertable_load_chunks(TsHypertable *ht, bool latest)
 	catalog_query("SELECT c.id, c.schema_name, c.table_name, c.time_start, c.time_end, "
 				  "COALESCE(c.space_modulus, 0), COALESCE(c.space_remainder, 0), "
 				  "COALESCE(array_agg(d.node_name ORDER BY d.node_name) "
-				  "FILTER (WHERE d.node_name IS NOT NULL), '{}')::name[] "
+				  "FILTER (WHERE d.node_name IS NOT NULL AND NOT d.stale), '{}')::name[], "
+				  "COALESCE(array_agg(d.node_name ORDER BY d.node_name) "
+				  "FILTER (WHERE d.stale), '{}')::name[] "
 				  "FROM timeshard_catalog.chunk c "
 				  "LEFT JOIN timeshard_catalog.chunk_data_node d ON d.chunk_id = c.id "
 				  "WHERE c.hypertable_id = $1 GROUP BY c.id ORDER BY c.time_start, c.space_remainder",
@@ -331,6 +333,7 @@ ts_hypertable_load_chunks(TsHypertable *ht, bool latest)
 		chunk->space_modulus = DatumGetInt32(get_datum(tup, desc, 6, &isnull));
 		chunk->space_remainder = DatumGetInt32(get_datum(tup, desc, 7, &isnull));
 		chunk->data_nodes = name_array_to_list(get_datum(tup, desc, 8, &isnull));
+		chunk->stale_nodes = name_array_to_list(get_datum(tup, desc, 9, &isnull));
 		result = lappend(result, chunk);
 		MemoryContextSwitchTo(spi);
 	}

@@ -26,7 +26,8 @@ typedef struct TsChunk
 	int64		time_end;		/* exclusive */
 	int32		space_modulus;	/* 0: no space dimension */
 	int32		space_remainder;
-	List	   *data_nodes;		/* node names of the replicas */
+	List	   *data_nodes;		/* node names of the up-to-date replicas */
+	List	   *stale_nodes;	/* node names of the stale replicas */
 } TsChunk;
 
 /* The chunks of one time slice (all share its bounds and space modulus). */

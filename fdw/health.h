@@ -1,0 +1,28 @@
+/*-------------------------------------------------------------------------
+ * health.h — probing data nodes (health.c) and acting on what the probes
+ * say (failover.c).
+ *-------------------------------------------------------------------------
+ */
+#ifndef TIMESHARD_HEALTH_H
+#define TIMESHARD_HEALTH_H
+
+#include "data_node.h"
+
+typedef struct TsNodeProbe
+{
+	TsDataNode *node;
+	bool		healthy;		/* answered, and is not in recovery */
+	bool		in_recovery;
+	double		latency_ms;		/* connection and query, when answered */
+	char	   *error;			/* why not healthy, or NULL */
+} TsNodeProbe;
+
+extern List *ts_health_probe(List *nodes, int timeout_ms);
+
+/* failover.c */
+extern void ts_failover_round(List **back);
+extern void ts_failover_bring_back(TsDataNode *node, int refreshed);
+extern void ts_data_node_event(const char *node_name, const char *event, const char *detail);
+extern void ts_data_node_set_available(TsDataNode *node, bool available, const char *reason);
+
+#endif							/* TIMESHARD_HEALTH_H */
