@@ -584,8 +584,11 @@ ts_chunk_writable_replicas(TsHypertable *ht, TsChunk *chunk)
 	foreach(lc, chunk->data_nodes)
 	{
 		TsDataNode *node = ts_data_node_get((char *) lfirst(lc), true);
+		TsRemoteError err;
 
-		if (node != NULL && node->available)
+		/* Usable, and reachable now (a node that just died counts as down). */
+		if (node != NULL && ts_data_node_usable(node) &&
+			ts_remote_txn_connection_try(node->serverid, GetUserId(), true, &err) != NULL)
 			result = lappend(result, lfirst(lc));
 		else
 			missed = lappend(missed, lfirst(lc));

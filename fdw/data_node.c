@@ -8,6 +8,8 @@
  */
 #include "postgres.h"
 
+#include "utils/timestamp.h"
+
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
@@ -24,6 +26,7 @@
 #include "utils/syscache.h"
 
 #include "data_node.h"
+#include "guc.h"
 #include "timeshard.h"
 
 Oid
@@ -194,4 +197,62 @@ ts_data_node_check_name(const char *name)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("data node name cannot be %s", name == NULL ? "NULL" : "empty"),
 				 errhint("Give the data node a name: it becomes the name of its foreign server.")));
+}
+
+/*
+ * Nodes this backend could not reach lately.  Until the worker marks such a
+ * node unavailable (health checks, failover_threshold of them), reads and
+ * writes of this backend treat it as unavailable: nobody waits for a node
+ * that already failed to answer.
+ */
+typedef struct FailedNode
+{
+	char		name[NAMEDATALEN];
+	TimestampTz failed_at;
+} FailedNode;
+
+#define MAX_FAILED_NODES 64
+static FailedNode failed_nodes[MAX_FAILED_NODES];
+static int	nfailed = 0;
+
+static long
+failure_memory_ms(void)
+{
+	long		worker = ts_guc_health_check_interval < 0 ? 0
+		: (long) ts_guc_health_check_interval * ts_guc_failover_threshold;
+
+	return Max(worker + ts_guc_node_timeout, 10000L);
+}
+
+void
+ts_data_node_note_failure(const char *name)
+{
+	int			slot = -1;
+
+	for (int i = 0; i < nfailed; i++)
+		if (strcmp(failed_nodes[i].name, name) == 0)
+			slot = i;
+	if (slot < 0)
+	{
+		if (nfailed == MAX_FAILED_NODES)
+			nfailed = 0;
+		slot = nfailed++;
+		strlcpy(failed_nodes[slot].name, name, NAMEDATALEN);
+	}
+	failed_nodes[slot].failed_at = GetCurrentTimestamp();
+}
+
+/* Available, and not failed in this backend lately. */
+bool
+ts_data_node_usable(TsDataNode *node)
+{
+	if (node == NULL || !node->available)
+		return false;
+	for (int i = 0; i < nfailed; i++)
+	{
+		if (strcmp(failed_nodes[i].name, node->name) == 0)
+			return TimestampDifferenceExceeds(failed_nodes[i].failed_at, GetCurrentTimestamp(),
+											  failure_memory_ms());
+	}
+	return true;
 }

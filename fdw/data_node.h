@@ -28,5 +28,7 @@ extern List *ts_data_node_list(void);
 extern List *ts_data_node_list_from_array(ArrayType *nodes);
 extern void ts_data_node_check_name(const char *name);
 extern int	ts_data_node_compare_names(const ListCell *a, const ListCell *b);
+extern void ts_data_node_note_failure(const char *name);
+extern bool ts_data_node_usable(TsDataNode *node);
 
 #endif							/* TIMESHARD_DATA_NODE_H */

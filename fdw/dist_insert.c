@@ -201,15 +201,11 @@ stream_for(TsDistInsert *state, const char *node_name)
 static void
 wait_writable(TsConnection *conn)
 {
-	int			rc = WaitLatchOrSocket(MyLatch,
-									   WL_LATCH_SET | WL_SOCKET_WRITEABLE | WL_EXIT_ON_PM_DEATH,
-									   PQsocket(conn->pg), -1, PG_WAIT_EXTENSION);
+	TsRemoteError err;
 
-	if (rc & WL_LATCH_SET)
-	{
-		ResetLatch(MyLatch);
-		CHECK_FOR_INTERRUPTS();
-	}
+	/* A node that stopped reading is given up after timeshard.node_timeout. */
+	if (!ts_conn_wait(conn, WL_SOCKET_WRITEABLE, &err))
+		ts_remote_error_report(&err, ERROR);
 }
 
 static void

@@ -233,6 +233,28 @@ ts_health_probe(List *nodes, int timeout_ms)
 	return results;
 }
 
+/* For the connection layer: a node we wait on for long, is it alive? */
+static bool
+node_is_alive(const char *node_name)
+{
+	TsDataNode *node = ts_data_node_get(node_name, true);
+	TsNodeProbe *probe;
+
+	if (node == NULL)
+		return true;
+	probe = (TsNodeProbe *) linitial(ts_health_probe(list_make1(node), Max(ts_guc_node_timeout / 2, 1)));
+	if (!probe->healthy)
+		ereport(LOG,
+				(errmsg("data node \"%s\" does not answer: %s", node_name, probe->error)));
+	return probe->healthy;
+}
+
+void
+ts_health_init(void)
+{
+	ts_conn_liveness_check = node_is_alive;
+}
+
 PG_FUNCTION_INFO_V1(data_node_health);
 
 /*

@@ -18,6 +18,7 @@ typedef struct TsNodeProbe
 } TsNodeProbe;
 
 extern List *ts_health_probe(List *nodes, int timeout_ms);
+extern void ts_health_init(void);
 
 /* failover.c */
 extern void ts_failover_round(List **back);

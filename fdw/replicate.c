@@ -68,14 +68,10 @@ remote_ok(TsConnection *conn, const char *sql)
 static void
 wait_socket(TsConnection *conn, int events)
 {
-	int			rc = WaitLatchOrSocket(MyLatch, WL_LATCH_SET | WL_EXIT_ON_PM_DEATH | events,
-									   PQsocket(conn->pg), -1, PG_WAIT_EXTENSION);
+	TsRemoteError err;
 
-	if (rc & WL_LATCH_SET)
-	{
-		ResetLatch(MyLatch);
-		CHECK_FOR_INTERRUPTS();
-	}
+	if (!ts_conn_wait(conn, events, &err))
+		ts_remote_error_report(&err, ERROR);
 }
 
 static void

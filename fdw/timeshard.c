@@ -17,6 +17,7 @@
 #include "bgworker/launcher.h"
 #include "bgworker/registry.h"
 #include "guc.h"
+#include "health.h"
 #include "timeshard.h"
 #include "insert_node.h"
 #include "modify_node.h"
@@ -53,6 +54,7 @@ void
 _PG_init(void)
 {
 	ts_guc_init();
+	ts_health_init();
 
 	if (!process_shared_preload_libraries_in_progress)
 		return;

@@ -179,6 +179,19 @@ chunk_primary_server(TsChunk *chunk)
 	return GetForeignTable(relid)->serverid;
 }
 
+static bool
+list_member_name(List *names, const char *name)
+{
+	ListCell   *lc;
+
+	foreach(lc, names)
+	{
+		if (strcmp((char *) lfirst(lc), name) == 0)
+			return true;
+	}
+	return false;
+}
+
 static char *
 names_joined(List *names)
 {
@@ -240,7 +253,8 @@ ts_dist_scan_assign_nodes(TsHypertable *ht, List *chunk_ids)
 		if (OidIsValid(primary))
 		{
 			node = ts_data_node_get_by_id(primary, true);
-			if (node != NULL && !node->available)
+			if (node != NULL && (!ts_data_node_usable(node) ||
+								 !list_member_name(chunk->data_nodes, node->name)))
 				node = NULL;
 		}
 		foreach(lc2, chunk->data_nodes)
@@ -248,7 +262,7 @@ ts_dist_scan_assign_nodes(TsHypertable *ht, List *chunk_ids)
 			if (node != NULL)
 				break;
 			node = ts_data_node_get((char *) lfirst(lc2), true);
-			if (node != NULL && !node->available)
+			if (node != NULL && !ts_data_node_usable(node))
 				node = NULL;
 		}
 		if (node == NULL)

@@ -41,6 +41,7 @@
 #include "utils/sortsupport.h"
 #include "utils/syscache.h"
 
+#include "data_node.h"
 #include "deparse.h"
 #include "guc.h"
 #include "query/dist_scan.h"
@@ -87,6 +88,7 @@ struct DataNodeScanState
 	bool	   *is_state;
 
 	bool		started;
+	bool		warmed;			/* every node's first batch is in */
 	bool		explain_only;
 	int			fetch_size;		/* rows per FETCH, fixed when started */
 	List	   *streams;		/* NodeStream */
@@ -105,6 +107,7 @@ static CustomExecMethods exec_methods;
 static unsigned int cursor_number = 0;
 
 static void stream_release(TsConnection *conn, void *arg);
+static void stop_streams(DataNodeScanState *state);
 
 /* libpq results live outside memory contexts: free ours with the query's. */
 static void
@@ -262,9 +265,14 @@ stream_send_fetch(NodeStream *stream, const char *prefix)
 	stream->conn->release_arg = stream;
 }
 
-/* Read the FETCH in flight (waiting for the node). */
+/*
+ * Read the FETCH in flight (waiting for the node).  A node that is gone
+ * (connection lost, or no answer within timeshard.node_timeout) gives NULL
+ * when lost is not NULL (*lost set), so that the caller can read its
+ * chunks elsewhere; any other failure is an error.
+ */
 static PGresult *
-stream_read_fetch(NodeStream *stream)
+stream_read_fetch_ext(NodeStream *stream, bool *lost)
 {
 	TsRemoteError err;
 	PGresult   *res;
@@ -274,13 +282,27 @@ stream_read_fetch(NodeStream *stream)
 	stream->fetch_pending = false;
 	res = ts_conn_get_result(stream->conn, TS_NO_DEADLINE, stream->sql, &err);
 	if (res == NULL)
+	{
+		if (lost != NULL && err.connection_lost)
+		{
+			ts_data_node_note_failure(stream->share->node_name);
+			*lost = true;
+			return NULL;
+		}
 		remote_fail(&err);
+	}
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
 	{
 		PQclear(res);
 		elog(ERROR, "[%s]: unexpected answer to FETCH", stream->share->node_name);
 	}
 	return res;
+}
+
+static PGresult *
+stream_read_fetch(NodeStream *stream)
+{
+	return stream_read_fetch_ext(stream, NULL);
 }
 
 /* Someone else needs the connection: take our batch off it first. */
@@ -415,20 +437,44 @@ plan_streams(DataNodeScanState *state)
 	}
 }
 
-/* Ask every node, then wait for none: they all start now. */
+/*
+ * Ask every node, then wait for none: they all start now.  A node that
+ * cannot be reached is left out and its chunks read from other replicas.
+ */
 static void
 start_streams(DataNodeScanState *state)
 {
 	ListCell   *lc;
 
-	plan_streams(state);
+	for (int attempt = 0;; attempt++)
+	{
+		TsRemoteError err;
+		bool		failed = false;
+
+		plan_streams(state);
+		foreach(lc, state->streams)
+		{
+			NodeStream *stream = (NodeStream *) lfirst(lc);
+
+			stream->conn = ts_remote_txn_connection_try(stream->share->serverid, state->userid,
+														 false, &err);
+			if (stream->conn == NULL)
+			{
+				failed = true;
+				break;
+			}
+		}
+		if (!failed)
+			break;
+		if (attempt >= 8)
+			ts_remote_error_report(&err, ERROR);
+	}
 	state->fetch_size = ts_guc_fetch_size;
 	foreach(lc, state->streams)
 	{
 		NodeStream *stream = (NodeStream *) lfirst(lc);
 		char	   *declare;
 
-		stream->conn = ts_remote_txn_connection(stream->share->serverid, state->userid, false);
 		stream->cursor = ++cursor_number;
 		declare = psprintf("DECLARE c%u %sNO SCROLL CURSOR FOR %s", stream->cursor,
 						   state->binary ? "BINARY " : "", stream->sql);
@@ -436,9 +482,40 @@ start_streams(DataNodeScanState *state)
 		stream_send_fetch(stream, declare);
 	}
 	state->started = true;
+	state->warmed = false;
 	state->current = 0;
 	state->last = NULL;
 	state->heap = NULL;
+}
+
+/*
+ * Before the first row: every node's first batch.  A node lost now (it
+ * died, or froze beyond timeshard.node_timeout) is replaced: the scan
+ * restarts without it, its chunks read from other replicas.
+ */
+static void
+warm_up(DataNodeScanState *state)
+{
+	for (int attempt = 0;; attempt++)
+	{
+		bool		lost = false;
+		ListCell   *lc;
+
+		foreach(lc, state->streams)
+		{
+			NodeStream *stream = (NodeStream *) lfirst(lc);
+
+			if (stream->fetch_pending)
+				stream->ready = stream_read_fetch_ext(stream, attempt < 8 ? &lost : NULL);
+			if (lost)
+				break;
+		}
+		if (!lost)
+			break;
+		stop_streams(state);
+		start_streams(state);
+	}
+	state->warmed = true;
 }
 
 /* Finish every cursor: read what is in flight, then close them all at once. */
@@ -455,8 +532,17 @@ stop_streams(DataNodeScanState *state)
 
 		if (stream->conn == NULL)
 			continue;
-		if (stream->fetch_pending)
-			PQclear(stream_read_fetch(stream));
+		if (stream->fetch_pending && ts_conn_is_ok(stream->conn))
+		{
+			bool		lost = false;
+			PGresult   *res = stream_read_fetch_ext(stream, &lost);
+
+			if (res != NULL)
+				PQclear(res);
+		}
+		stream->fetch_pending = false;
+		if (stream->conn->release_cb == stream_release && stream->conn->release_arg == stream)
+			stream->conn->release_cb = NULL;
 		if (stream->ready)
 			PQclear(stream->ready);
 		if (stream->batch)
@@ -583,6 +669,8 @@ scan_next(ScanState *ss)
 
 	if (!state->started)
 		start_streams(state);
+	if (!state->warmed)
+		warm_up(state);
 	slot = state->nkeys > 0 ? next_merged(state) : next_unsorted(state);
 	return slot != NULL ? slot : ExecClearTuple(ss->ss_ScanTupleSlot);
 }

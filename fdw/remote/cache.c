@@ -35,6 +35,7 @@
 
 #include "catalog/metadata.h"
 #include "guc.h"
+#include "data_node.h"
 #include "remote/cache.h"
 
 static HTAB *conn_cache = NULL;
@@ -259,8 +260,10 @@ TsConnection *
 ts_conn_open_checked(const char *node_name, TsConnParams *params, Oid userid,
 					 bool require_password, TsRemoteError *err)
 {
-	TsConnection *conn = ts_conn_open(node_name, params,
-									  ts_deadline_after_ms(ts_guc_connect_timeout), err);
+	/* A node that does not answer within node_timeout is down for us. */
+	int			timeout = ts_guc_connect_timeout < 0 ? ts_guc_node_timeout
+		: Min(ts_guc_connect_timeout, ts_guc_node_timeout);
+	TsConnection *conn = ts_conn_open(node_name, params, ts_deadline_after_ms(timeout), err);
 
 	if (conn == NULL)
 		return NULL;
@@ -333,6 +336,16 @@ announce_access_node(TsConnCacheEntry *entry)
 TsConnCacheEntry *
 ts_conn_cache_get(Oid serverid, Oid userid)
 {
+	return ts_conn_cache_get_ext(serverid, userid, NULL);
+}
+
+/*
+ * The same, but when the node cannot be reached and err is not NULL, the
+ * entry comes back unconnected with *err filled instead of an error.
+ */
+TsConnCacheEntry *
+ts_conn_cache_get_ext(Oid serverid, Oid userid, TsRemoteError *soft_err)
+{
 	TsConnCacheKey key;
 	TsConnCacheEntry *entry;
 	bool		found;
@@ -372,7 +385,16 @@ ts_conn_cache_get(Oid serverid, Oid userid)
 		entry->conn = ts_conn_open_checked(server->servername, &params, userid,
 										   ts_conn_password_required(serverid, userid), &err);
 		if (entry->conn == NULL)
+		{
+			if (err.connection_lost)
+				ts_data_node_note_failure(server->servername);
+			if (soft_err != NULL && err.connection_lost)
+			{
+				*soft_err = err;
+				return entry;
+			}
 			ts_remote_error_report(&err, ERROR);
+		}
 		announce_access_node(entry);
 
 		entry->xact_depth = 0;

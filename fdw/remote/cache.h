@@ -32,6 +32,7 @@ typedef struct TsConnCacheEntry
 } TsConnCacheEntry;
 
 extern TsConnCacheEntry *ts_conn_cache_get(Oid serverid, Oid userid);
+extern TsConnCacheEntry *ts_conn_cache_get_ext(Oid serverid, Oid userid, TsRemoteError *soft_err);
 extern void ts_conn_cache_disconnect(TsConnCacheEntry *entry);
 extern void ts_conn_cache_forget_server(Oid serverid);
 extern List *ts_conn_cache_entries(void);

@@ -26,6 +26,7 @@
 #include "utils/timestamp.h"
 #include "utils/wait_event.h"
 
+#include "guc.h"
 #include "remote/connection.h"
 
 TimestampTz
@@ -92,6 +93,59 @@ wait_for_socket(PGconn *pg, int events, TimestampTz deadline)
 			GetCurrentTimestamp() >= deadline)
 			return false;
 	}
+}
+
+static bool ts_conn_wait_failed(TsConnection *conn, TsRemoteError *err);
+
+/* Set by health.c: does the node still answer (a probe of its own)? */
+TsLivenessCheck ts_conn_liveness_check = NULL;
+
+/*
+ * Wait for the socket like wait_for_socket without a deadline, but after
+ * half of timeshard.node_timeout without news, check that the node is alive
+ * (a new connection answers within the other half): a node that stopped
+ * (frozen process, lost network) is given up within node_timeout instead
+ * of being waited for forever, while a slow query goes on.  Returns false
+ * when the node is dead.
+ */
+static bool
+wait_alive(TsConnection *conn, int events)
+{
+	for (;;)
+	{
+		if (wait_for_socket(conn->pg, events, ts_deadline_after_ms(Max(ts_guc_node_timeout / 2, 1))))
+			return true;
+		if (ts_conn_liveness_check != NULL && !ts_conn_liveness_check(conn->node_name))
+			return false;
+	}
+}
+
+/*
+ * Wait until the connection can be read or written (events), giving up a
+ * node that does not answer (see wait_alive): then *err says so.
+ */
+bool
+ts_conn_wait(TsConnection *conn, int events, TsRemoteError *err)
+{
+	if (wait_alive(conn, events))
+		return true;
+	conn->broken = true;
+	return ts_conn_wait_failed(conn, err);
+}
+
+/* The error of a node that does not answer; false. */
+static bool
+ts_conn_wait_failed(TsConnection *conn, TsRemoteError *err)
+{
+	ts_remote_error_set(err, conn->node_name, ERRCODE_CONNECTION_FAILURE, NULL,
+						"data node \"%s\" does not answer", conn->node_name);
+	err->detail = psprintf("No answer within timeshard.node_timeout (%d ms), and a new "
+						   "connection to it failed too.", ts_guc_node_timeout);
+	err->hint = pstrdup("Check the data node; reads use other replicas once it is marked "
+						"unavailable.");
+	err->connection_lost = true;
+	err->names_node = true;
+	return false;
 }
 
 /* Remote NOTICE and WARNING messages reach the client, named after the node. */
@@ -265,7 +319,7 @@ ts_conn_close(TsConnection *conn)
 bool
 ts_conn_is_ok(TsConnection *conn)
 {
-	return conn != NULL && conn->pg != NULL && PQstatus(conn->pg) == CONNECTION_OK;
+	return conn != NULL && conn->pg != NULL && !conn->broken && PQstatus(conn->pg) == CONNECTION_OK;
 }
 
 /*
@@ -341,6 +395,7 @@ ts_conn_get_result(TsConnection *conn, TimestampTz deadline, const char *sql,
 	PGresult   *volatile last = NULL;
 	PGresult   *volatile failed = NULL;
 	bool		timed_out = false;
+	bool		dead = false;
 
 	PG_TRY();
 	{
@@ -355,11 +410,19 @@ ts_conn_get_result(TsConnection *conn, TimestampTz deadline, const char *sql,
 				 * out, or the node waits for it while we wait for the node.
 				 */
 				int			unsent = PQflush(conn->pg);
+				int			events = WL_SOCKET_READABLE | (unsent > 0 ? WL_SOCKET_WRITEABLE : 0);
 
 				if (unsent < 0)
 					break;
-				if (!wait_for_socket(conn->pg, WL_SOCKET_READABLE |
-									 (unsent > 0 ? WL_SOCKET_WRITEABLE : 0), deadline))
+				if (deadline == TS_NO_DEADLINE)
+				{
+					if (!wait_alive(conn, events))
+					{
+						dead = true;
+						break;
+					}
+				}
+				else if (!wait_for_socket(conn->pg, events, deadline))
 				{
 					timed_out = true;
 					break;
@@ -367,7 +430,7 @@ ts_conn_get_result(TsConnection *conn, TimestampTz deadline, const char *sql,
 				if (!PQconsumeInput(conn->pg))
 					break;
 			}
-			if (timed_out)
+			if (timed_out || dead)
 				break;
 			res = PQgetResult(conn->pg);
 			if (res == NULL)
@@ -417,15 +480,22 @@ ts_conn_get_result(TsConnection *conn, TimestampTz deadline, const char *sql,
 	}
 	PG_END_TRY();
 
-	if (timed_out)
+	if (timed_out || dead)
 	{
 		if (last)
 			PQclear(last);
 		if (failed)
 			PQclear(failed);
-		ts_remote_error_set(err, conn->node_name, ERRCODE_CONNECTION_FAILURE, sql,
-							"data node did not answer in time");
-		err->connection_lost = true;
+		if (dead)
+			(void) ts_conn_wait_failed(conn, err);
+		else
+		{
+			ts_remote_error_set(err, conn->node_name, ERRCODE_CONNECTION_FAILURE, sql,
+								"data node did not answer in time");
+			err->connection_lost = true;
+		}
+		/* A command is still in flight: the connection cannot be used again. */
+		conn->broken = true;
 		return NULL;
 	}
 	if (failed != NULL || last == NULL)

@@ -37,6 +37,7 @@ struct TsConnection
 	char	   *node_name;		/* for messages: "[node]: ..." */
 	bool		busy;			/* a command was sent and not fully read */
 	char	   *timezone_sent;	/* TimeZone last sent to the node */
+	bool		broken;			/* gave up waiting: not usable again */
 	TsConnReleaseCallback release_cb;
 	void	   *release_arg;
 };
@@ -64,5 +65,10 @@ extern bool ts_conn_exec_ok(TsConnection *conn, const char *sql, TimestampTz dea
 							TsRemoteError *err);
 
 extern TimestampTz ts_deadline_after_ms(int ms);
+extern bool ts_conn_wait(TsConnection *conn, int events, TsRemoteError *err);
+
+/* Is the data node alive (answers a new connection)?  Set by health.c. */
+typedef bool (*TsLivenessCheck) (const char *node_name);
+extern TsLivenessCheck ts_conn_liveness_check;
 
 #endif							/* TIMESHARD_REMOTE_CONNECTION_H */

@@ -91,13 +91,25 @@ check_usable(TsConnCacheEntry *entry)
 TsConnection *
 ts_remote_txn_connection(Oid serverid, Oid userid, bool write)
 {
+	return ts_remote_txn_connection_try(serverid, userid, write, NULL);
+}
+
+/*
+ * The same; but when err is not NULL and the node cannot be reached, NULL
+ * with *err filled instead of an error (the caller uses another node).
+ */
+TsConnection *
+ts_remote_txn_connection_try(Oid serverid, Oid userid, bool write, TsRemoteError *err)
+{
 	TsConnCacheEntry *entry;
 	int			curlevel = GetCurrentTransactionNestLevel();
 
 	if (!callbacks_registered)
 		ts_remote_txn_register_callbacks();
 
-	entry = ts_conn_cache_get(serverid, userid);
+	entry = ts_conn_cache_get_ext(serverid, userid, err);
+	if (entry->conn == NULL)
+		return NULL;
 	check_usable(entry);
 	sync_timezone(entry);
 
@@ -362,6 +374,14 @@ pre_commit(void)
 	{
 		TsConnCacheEntry *entry = (TsConnCacheEntry *) lfirst(lc);
 
+		/* A reader whose node went away has nothing to commit. */
+		if (!entry->wrote && !entry->changing_xact_state &&
+			(entry->conn == NULL || !ts_conn_is_ok(entry->conn)))
+		{
+			ts_conn_cache_disconnect(entry);
+			entry->xact_depth = 0;
+			continue;
+		}
 		check_usable(entry);
 		if (entry->wrote)
 			writers = lappend(writers, entry);
