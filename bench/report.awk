@@ -109,7 +109,7 @@ END {
 		printf "pgfdw DIY COPY: first %s rows of the file (postgres_fdw in PostgreSQL 15 copies row by row)\n", thousands(copy_rows["pgfdw"])
 	printf "\n"
 	printf "%-42s %12s %12s %7s %12s %7s  %-18s %s\n", "figure", "plain PG", "timeshard", "ratio", "pgfdw DIY", "ratio", "timeshard target", "result"
-	printf "%s\n", "---------"-----------------------------------------------------------------------------------------------------------------------"
+	printf "%s\n", "--------------------------------------------------------------------------------------------------------------------------------------------"
 	print "figure,unit,plain,timeshard,timeshard_ratio,pgfdw,pgfdw_ratio,timeshard_target,timeshard_result,timeshard_faster_than_pgfdw,result_rows" > csv
 
 	for (i = 1; i <= nphases; i++) {
