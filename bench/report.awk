@@ -101,6 +101,8 @@ END {
 	rows = meta["rows"]
 	printf "TSBS cpu-only: %s rows (100 hosts, one row per host every 10 s)\n", thousands(rows)
 	printf "machine: %s; %s\n", machine, pgver
+	if (meta["load_start"] != "")
+		printf "load average (1, 5, 15 min): %s at the start, %s at the end\n", meta["load_start"], meta["load_end"]
 	printf "setups: plain PG = one PostgreSQL server; timeshard = access node + 2 data nodes;\n"
 	printf "        pgfdw DIY = range partitions on an access node, postgres_fdw foreign tables on 2 servers\n"
 	printf "ingest: rows/s, median of %s runs; queries: ms, median of %s runs after a warm-up;\n", meta["ingest_runs"], meta["query_runs"]
