@@ -105,7 +105,10 @@ END {
 		printf "load average (1, 5, 15 min): %s at the start, %s at the end\n", meta["load_start"], meta["load_end"]
 	printf "setups: plain PG = one PostgreSQL server; timeshard = access node + 2 data nodes;\n"
 	printf "        pgfdw DIY = range partitions on an access node, postgres_fdw foreign tables on 2 servers\n"
-	printf "ingest: rows/s, median of %s runs; queries: ms, median of %s runs after a warm-up;\n", meta["ingest_runs"], meta["query_runs"]
+	if (have_phase["copy"] || have_phase["insert"] || have_phase["insert4"])
+		printf "ingest: rows/s, median of %s runs\n", meta["ingest_runs"]
+	if (nq > 0)
+		printf "queries: ms, median of %s runs after a warm-up\n", meta["query_runs"]
 	printf "ratios: to plain PG (ingest: higher is better; queries: lower is better)\n"
 	if (have_phase["copy"] && meta["pgfdw_copy_rows"] > 0 && meta["pgfdw_copy_rows"] < rows && copy_rows["pgfdw"] != "")
 		printf "pgfdw DIY COPY: first %s rows of the file (postgres_fdw in PostgreSQL 15 copies row by row)\n", thousands(copy_rows["pgfdw"])
