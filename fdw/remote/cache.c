@@ -37,6 +37,7 @@
 #include "guc.h"
 #include "data_node.h"
 #include "remote/cache.h"
+#include "remote/ssl_params.h"
 
 static HTAB *conn_cache = NULL;
 
@@ -193,6 +194,7 @@ ts_conn_params_for_target(Oid serverid, Oid userid, const char *host, const char
 	HeapTuple	mapping = find_user_mapping(userid, serverid);
 	const char *user = NULL;
 	const char *password = NULL;
+	TsConnParams params;
 	ListCell   *lc;
 
 	foreach(lc, server->options)
@@ -221,7 +223,11 @@ ts_conn_params_for_target(Oid serverid, Oid userid, const char *host, const char
 	}
 	if (user == NULL)
 		user = GetUserNameFromId(userid, false);
-	return ts_conn_params_make(host, port, dbname, user, password);
+	params = ts_conn_params_make(host, port, dbname, user, password);
+	/* Certificates: a non-superuser only ever offers its own. */
+	ts_ssl_add_params(&params, user,
+					  superuser_arg(userid) || strcmp(user, GetUserNameFromId(userid, false)) == 0);
+	return params;
 }
 
 TsConnParams
@@ -266,8 +272,21 @@ ts_conn_open_checked(const char *node_name, TsConnParams *params, Oid userid,
 	TsConnection *conn = ts_conn_open(node_name, params, ts_deadline_after_ms(timeout), err);
 
 	if (conn == NULL)
+	{
+		const char *user = ts_conn_params_get(params, "user");
+
+		/* Say which certificate was looked for, if one would have been used. */
+		if (ts_ssl_enabled() && user != NULL && ts_conn_params_get(params, "sslcert") == NULL)
+			err->hint = psprintf("No client certificate for user \"%s\" was found at \"%s\".",
+								 user, ts_ssl_cert_path(user));
 		return NULL;
-	if (require_password && !superuser_arg(userid) && !PQconnectionUsedPassword(conn->pg))
+	}
+	/*
+	 * A non-superuser authenticates by itself: with a password, or with its
+	 * own certificate (ts_ssl_add_params offers no other).
+	 */
+	if (require_password && !superuser_arg(userid) && !PQconnectionUsedPassword(conn->pg) &&
+		!(PQsslInUse(conn->pg) && ts_conn_params_get(params, "sslcert") != NULL))
 	{
 		ts_conn_close(conn);
 		ts_remote_error_set(err, node_name, ERRCODE_S_R_E_PROHIBITED_SQL_STATEMENT_ATTEMPTED,

@@ -87,8 +87,10 @@ my %phase = (
 
 my $resolve_ms = 1000;
 my $db         = 'ts';
-my $an         = TimeshardTest::new_node('an',
-	conf => "timeshard.txn_resolve_interval = '${resolve_ms}ms'");
+# PostgreSQL::Test::Cluster turns restart_after_crash off; the access node
+# must come back by itself when its backend dies.
+my $an = TimeshardTest::new_node('an',
+	conf => "timeshard.txn_resolve_interval = '${resolve_ms}ms'\nrestart_after_crash = on");
 my $dn1 = TimeshardTest::new_node('dn1');
 my $dn2 = TimeshardTest::new_node('dn2');
 my %dn  = (dn1 => $dn1, dn2 => $dn2);
@@ -266,14 +268,16 @@ sub wait_log_or_end
 	return 0;
 }
 
-# What the client saw: 'committed' (COMMIT returned success), 'failed' (an
-# error, the connection still there) or 'lost' (the connection broke).
+# What the client saw, from psql's exit code (ON_ERROR_STOP): 'committed'
+# (COMMIT returned success), 'failed' (an error, the session still there)
+# or 'lost' (the session to the access node broke).
 sub client_outcome
 {
-	my ($out, $err) = @_;
-	return 'committed' if $out =~ /^COMMIT$/m;
-	return 'lost' if $err =~ /connection to server was lost|server closed the connection unexpectedly/;
-	return 'failed';
+	my ($rc, $out) = @_;
+	return 'committed' if $rc == 0 && $out =~ /^COMMIT$/m;
+	return 'lost' if $rc == 2;
+	return 'failed' if $rc == 3;
+	return "psql exit code $rc";
 }
 
 ###########################################################################
@@ -339,7 +343,7 @@ sub run_scenario
 	my $restart = 0;
 	$restart = wait_an_restarted($log_offset) if $action eq 'an_exit' && $fired;
 
-	my $client = client_outcome($$out, $$err);
+	my $client = client_outcome($h->result, $$out);
 	my $resolved_in = wait_resolved($resolve_deadline);
 	ok(defined $resolved_in,
 		sprintf('%s: resolved within %.1f s of the restart', $label, $resolve_deadline))
