@@ -58,7 +58,8 @@ ts_guc_init(void)
 
 	DefineCustomIntVariable("timeshard.connect_timeout",
 							"Longest time to wait for a connection to a data node.",
-							"-1 waits without limit.",
+							"Sessions wait at most timeshard.node_timeout even when this is "
+							"longer; -1 means node_timeout.",
 							&ts_guc_connect_timeout,
 							10000, -1, INT_MAX,
 							PGC_USERSET,

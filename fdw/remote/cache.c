@@ -267,7 +267,7 @@ ts_conn_open_checked(const char *node_name, TsConnParams *params, Oid userid,
 					 bool require_password, TsRemoteError *err)
 {
 	/* A node that does not answer within node_timeout is down for us. */
-	int			timeout = ts_guc_connect_timeout < 0 ? ts_guc_node_timeout
+	int			timeout = ts_guc_connect_timeout <= 0 ? ts_guc_node_timeout
 		: Min(ts_guc_connect_timeout, ts_guc_node_timeout);
 	TsConnection *conn = ts_conn_open(node_name, params, ts_deadline_after_ms(timeout), err);
 

@@ -7,11 +7,14 @@
  * local transaction is), READ ONLY when the local one is.  Local
  * subtransactions are mirrored as savepoints s<level>, opened lazily.
  *
- * At local pre-commit every remote transaction commits (one phase: all
- * COMMITs are sent before any answer is read); if one fails, the local
- * transaction aborts.  On local abort every remote transaction is rolled
- * back; a connection in an unknown state (a command still running, a
- * BEGIN/COMMIT cut short) is closed instead, so it is never reused half-way.
+ * At local pre-commit, remote transactions that wrote are prepared and one
+ * commit record per prepared transaction is written in the local
+ * transaction (two-phase commit, presumed abort: see docs/transactions.md);
+ * those that only read commit in one phase.  After the local commit, COMMIT
+ * PREPARED goes to every node; what fails then is left to the resolver
+ * (resolve.c).  On local abort every remote transaction is rolled back; a
+ * connection in an unknown state (a command still running, a BEGIN/COMMIT
+ * cut short) is closed instead, so it is never reused half-way.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
