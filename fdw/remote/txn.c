@@ -204,7 +204,7 @@ open_entries(void)
  */
 static List *
 run_on_all(List *entries, List *sqls, TimestampTz deadline, const char *fault_first,
-		   bool *failed, TsRemoteError *first_err)
+		   bool *failed, TsRemoteError *first_err, TsFaultAction *fault)
 {
 	List	   *sent = NIL;
 	List	   *done = NIL;
@@ -249,7 +249,12 @@ run_on_all(List *entries, List *sqls, TimestampTz deadline, const char *fault_fi
 			*failed = true;
 		}
 		if (first && fault_first != NULL)
-			(void) ts_fault_at(fault_first, entry->conn);
+		{
+			TsFaultAction action = ts_fault_at(fault_first, entry->conn);
+
+			if (fault != NULL)
+				*fault = action;
+		}
 		first = false;
 	}
 	return done;
@@ -293,7 +298,7 @@ commit_one_phase(List *entries)
 	foreach(lc, entries)
 		check_usable((TsConnCacheEntry *) lfirst(lc));
 	done = run_on_all(entries, same_command(entries, "COMMIT TRANSACTION"), TS_NO_DEADLINE, NULL,
-					  &failed, &first_err);
+					  &failed, &first_err, NULL);
 	foreach(lc, done)
 	{
 		TsConnCacheEntry *entry = (TsConnCacheEntry *) lfirst(lc);
@@ -367,9 +372,11 @@ pre_commit(void)
 	List	   *writers = NIL;
 	List	   *readers = NIL;
 	List	   *sqls = NIL;
+	List	   *gids = NIL;
 	List	   *prepared;
 	TsRemoteError first_err;
 	bool		failed;
+	TsFaultAction fault = TS_FAULT_NONE;
 	FullTransactionId fxid;
 	ListCell   *lc;
 
@@ -406,29 +413,31 @@ pre_commit(void)
 	{
 		TsConnCacheEntry *entry = (TsConnCacheEntry *) lfirst(lc);
 
-		entry->prepared_gid = MemoryContextStrdup(TopMemoryContext,
-												  ts_gid_make(fxid, entry->key.serverid,
-															  entry->key.userid));
-		sqls = lappend(sqls, psprintf("PREPARE TRANSACTION %s",
-									  quote_literal_cstr(entry->prepared_gid)));
+		gids = lappend(gids, ts_gid_make(fxid, entry->key.serverid, entry->key.userid));
+		sqls = lappend(sqls, psprintf("PREPARE TRANSACTION %s", quote_literal_cstr(llast(gids))));
 	}
 	fault_before_commit("before_prepare", ((TsConnCacheEntry *) linitial(writers))->conn);
-	prepared = run_on_all(writers, sqls, TS_NO_DEADLINE, "after_prepare_first", &failed, &first_err);
-	foreach(lc, writers)
+	prepared = run_on_all(writers, sqls, TS_NO_DEADLINE, "after_prepare_first", &failed, &first_err,
+						  &fault);
+	/*
+	 * Only what was prepared is finished on abort (ROLLBACK PREPARED); what
+	 * failed to prepare was rolled back by its node, and what is unknown
+	 * (the connection broke) is the resolver's.
+	 */
+	foreach(lc, prepared)
 	{
 		TsConnCacheEntry *entry = (TsConnCacheEntry *) lfirst(lc);
 
-		/* Not prepared: nothing to finish on that node. */
-		if (!list_member_ptr(prepared, entry))
-		{
-			pfree(entry->prepared_gid);
-			entry->prepared_gid = NULL;
-		}
-		else
-			entry->xact_depth = 0;
+		entry->prepared_gid = MemoryContextStrdup(TopMemoryContext,
+												  list_nth(gids, list_position(writers, entry)));
+		entry->xact_depth = 0;
 	}
 	if (failed)
 		ts_remote_error_report(&first_err, ERROR);
+	if (fault == TS_FAULT_ERROR)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONNECTION_FAILURE),
+				 errmsg("fault injected at after_prepare_first")));
 	fault_before_commit("after_prepare", ((TsConnCacheEntry *) linitial(writers))->conn);
 
 	insert_commit_records(writers);
@@ -473,8 +482,9 @@ commit_prepared(void)
 				(errmsg("fault injected at after_local_commit: COMMIT PREPARED not sent")));
 	else
 	{
+		TsFaultAction fault = TS_FAULT_NONE;
 		List	   *done = run_on_all(entries, sqls, ts_deadline_after_ms(CLEANUP_TIMEOUT_MS),
-									  "after_commit_prepared_first", &failed, &first_err);
+									  "after_commit_prepared_first", &failed, &first_err, &fault);
 
 		foreach(lc, entries)
 		{
