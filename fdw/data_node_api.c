@@ -30,6 +30,7 @@
 #include "catalog/metadata.h"
 #include "data_node.h"
 #include "health.h"
+#include "remote/ssl_params.h"
 #include "data_node_api.h"
 #include "data_node_join.h"
 #include "guc.h"
@@ -135,8 +136,10 @@ connect_maintenance(const char *node_name, const char *host, const char *port,
 		TsConnParams params = ts_conn_params_make(host, port, maintenance_databases[i],
 												  user, password);
 		TsRemoteError err;
-		TsConnection *conn = ts_conn_open(node_name, &params,
-										  ts_deadline_after_ms(ts_guc_connect_timeout), &err);
+		TsConnection *conn;
+
+		ts_ssl_add_params(&params, user, true);
+		conn = ts_conn_open(node_name, &params, ts_deadline_after_ms(ts_guc_connect_timeout), &err);
 
 		if (conn != NULL)
 			return conn;
@@ -160,8 +163,10 @@ connect_database(const char *node_name, const char *host, const char *port,
 											  GetUserNameFromId(GetUserId(), false),
 											  password);
 	TsRemoteError err;
-	TsConnection *conn = ts_conn_open(node_name, &params,
-									  ts_deadline_after_ms(ts_guc_connect_timeout), &err);
+	TsConnection *conn;
+
+	ts_ssl_add_params(&params, GetUserNameFromId(GetUserId(), false), true);
+	conn = ts_conn_open(node_name, &params, ts_deadline_after_ms(ts_guc_connect_timeout), &err);
 
 	if (conn == NULL)
 		ts_remote_error_report(&err, ERROR);

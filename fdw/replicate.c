@@ -236,9 +236,11 @@ chunk_by_id(int32 id, TsHypertable **ht_out)
 
 	foreach(lc, ts_hypertable_list())
 	{
-		TsHypertable *ht = (TsHypertable *) lfirst(lc);
+		TsHypertable *ht = ts_hypertable_get(lfirst_oid(lc));
 		ListCell   *lc2;
 
+		if (ht == NULL)
+			continue;
 		foreach(lc2, ts_hypertable_load_chunks(ht, true))
 		{
 			TsChunk    *chunk = (TsChunk *) lfirst(lc2);
@@ -392,9 +394,11 @@ chunk_of(Oid relid, TsHypertable **ht_out)
 	if (schema != NULL && table != NULL)
 		foreach(lc, ts_hypertable_list())
 		{
-			TsHypertable *ht = (TsHypertable *) lfirst(lc);
+			TsHypertable *ht = ts_hypertable_get(lfirst_oid(lc));
 			ListCell   *lc2;
 
+			if (ht == NULL)
+				continue;
 			foreach(lc2, ts_hypertable_load_chunks(ht, true))
 			{
 				TsChunk    *chunk = (TsChunk *) lfirst(lc2);
@@ -425,7 +429,8 @@ check_copy_args(FunctionCallInfo fcinfo, TsHypertable **ht, TsChunk **chunk, TsD
 	*chunk = chunk_of(PG_GETARG_OID(0), ht);
 	*src = ts_data_node_get(NameStr(*PG_GETARG_NAME(1)), false);
 	*dst = ts_data_node_get(NameStr(*PG_GETARG_NAME(2)), false);
-	if (!superuser() && !has_privs_of_role(GetUserId(), ts_rel_owner((*ht)->relid)))
+	if (!superuser() && !has_rolreplication(GetUserId()) &&
+		!has_privs_of_role(GetUserId(), ts_rel_owner((*ht)->relid)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("must be superuser, replication role, or hypertable owner to copy/move chunk to data node"),

@@ -871,3 +871,13 @@ RETURNS void AS 'MODULE_PATHNAME', 'ts_copy_chunk' LANGUAGE C VOLATILE;
 
 CREATE FUNCTION @extschema@.move_chunk(chunk regclass, source_node name, destination_node name)
 RETURNS void AS 'MODULE_PATHNAME', 'ts_move_chunk' LANGUAGE C VOLATILE;
+
+-- On a data node: the catalog id of the member hypertable schema.table, or
+-- NULL (the catalog itself is closed to PUBLIC; the owner of a hypertable
+-- who attaches a node may ask this).
+CREATE FUNCTION timeshard_internal.member_hypertable_id(schema_name name, table_name name)
+RETURNS integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT h.id FROM timeshard_catalog.hypertable h
+     WHERE h.schema_name = $1 AND h.table_name = $2 AND h.replication_factor = -1
+$$;

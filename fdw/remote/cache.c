@@ -269,8 +269,28 @@ ts_conn_open_checked(const char *node_name, TsConnParams *params, Oid userid,
 	/* A node that does not answer within node_timeout is down for us. */
 	int			timeout = ts_guc_connect_timeout <= 0 ? ts_guc_node_timeout
 		: Min(ts_guc_connect_timeout, ts_guc_node_timeout);
-	TsConnection *conn = ts_conn_open(node_name, params, ts_deadline_after_ms(timeout), err);
+	TsConnection *conn;
 
+	/*
+	 * A non-superuser brings its own credentials: a password in its user
+	 * mapping, or its own certificate — never a password of the passfile,
+	 * which belongs to the server.
+	 */
+	if (require_password && !superuser_arg(userid) &&
+		ts_conn_params_get(params, "password") == NULL &&
+		ts_conn_params_get(params, "sslcert") == NULL)
+	{
+		ts_remote_error_set(err, node_name, ERRCODE_S_R_E_PROHIBITED_SQL_STATEMENT_ATTEMPTED,
+							NULL, "password is required");
+		err->detail = pstrdup("Non-superusers must provide a password in the user mapping.");
+		err->hint = psprintf("Add one with ALTER USER MAPPING FOR %s SERVER %s OPTIONS (ADD password '...'), "
+							 "use a client certificate of the role, or have a superuser set "
+							 "password_required=false in the user mapping attributes.",
+							 quote_identifier(GetUserNameFromId(userid, false)),
+							 quote_identifier(node_name));
+		return NULL;
+	}
+	conn = ts_conn_open(node_name, params, ts_deadline_after_ms(timeout), err);
 	if (conn == NULL)
 	{
 		const char *user = ts_conn_params_get(params, "user");

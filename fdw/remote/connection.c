@@ -265,7 +265,6 @@ ts_conn_open(const char *node_name, const TsConnParams *params, TimestampTz dead
 			ts_remote_error_set(err, node_name,
 								ERRCODE_SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
 								NULL, "could not connect to \"%s\"", node_name);
-			err->connection_lost = true;
 			err->names_node = true;
 			{
 				char	   *msg = pstrdup(PQerrorMessage(pg));
@@ -274,6 +273,17 @@ ts_conn_open(const char *node_name, const TsConnParams *params, TimestampTz dead
 				while (len > 0 && msg[len - 1] == '\n')
 					msg[--len] = '\0';
 				err->detail = msg;
+				/*
+				 * The node answered and refused us (authentication, SSL,
+				 * pg_hba.conf, no such database): it is up, and reading
+				 * elsewhere would hide the problem.  Anything else
+				 * (refused, timed out, unreachable) means it is down.
+				 */
+				err->connection_lost = strstr(msg, "FATAL") == NULL &&
+					strstr(msg, "SSL") == NULL && strstr(msg, "certificate") == NULL &&
+					strstr(msg, "password") == NULL && strstr(msg, "authentication") == NULL;
+				if (!err->connection_lost)
+					err->sqlstate = ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION;
 			}
 			PQfinish(pg);
 		}

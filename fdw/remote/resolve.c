@@ -243,7 +243,12 @@ ts_resolve_data_node(TsDataNode *node, bool *reached)
 		p->gid = (char *) lfirst(lc);
 		if (!ts_gid_parse(p->gid, &p->parsed))
 			continue;
-		p->running = TransactionIdIsInProgress(XidFromFullTransactionId(p->parsed.fxid));
+		/*
+		 * An id not handed out yet (a crash lost its assignment) cannot be
+		 * running: the transaction that had it aborted.
+		 */
+		p->running = FullTransactionIdPrecedes(p->parsed.fxid, ReadNextFullTransactionId()) &&
+			TransactionIdIsInProgress(XidFromFullTransactionId(p->parsed.fxid));
 		items = lappend(items, p);
 	}
 	/* 3. */

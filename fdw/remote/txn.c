@@ -20,6 +20,7 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "access/xlog.h"
 #include "miscadmin.h"
 #include "pgtime.h"
 #include "utils/builtins.h"
@@ -320,9 +321,14 @@ fault_before_commit(const char *point, TsConnection *conn)
 				 errmsg("fault injected at %s", point)));
 }
 
-/* One commit record per prepared transaction, in the local transaction. */
+/*
+ * One commit record per transaction to prepare, in the local transaction
+ * (invisible until it commits), flushed to disk before any PREPARE: after a
+ * crash the local transaction id in the GIDs is then known to be past (never
+ * handed out again, never taken for a running one).
+ */
 static void
-insert_commit_records(List *entries)
+insert_commit_records(List *entries, List *gids)
 {
 	StringInfoData sql;
 	TsCatalogSpi spi;
@@ -335,7 +341,8 @@ insert_commit_records(List *entries)
 		TsConnCacheEntry *entry = (TsConnCacheEntry *) lfirst(lc);
 
 		appendStringInfo(&sql, "%s(%s, %s)", foreach_current_index(lc) > 0 ? ", " : "",
-						 quote_literal_cstr(entry->prepared_gid), quote_literal_cstr(entry->node_name));
+						 quote_literal_cstr(list_nth(gids, foreach_current_index(lc))),
+						 quote_literal_cstr(entry->node_name));
 	}
 	PushActiveSnapshot(GetTransactionSnapshot());
 	ts_catalog_spi_connect(&spi);
@@ -343,6 +350,7 @@ insert_commit_records(List *entries)
 		elog(ERROR, "could not write the commit records of the distributed transaction");
 	ts_catalog_spi_finish(&spi);
 	PopActiveSnapshot();
+	XLogFlush(XactLastRecEnd);
 }
 
 /* The table of commit records (restore points lock it). */
@@ -417,6 +425,8 @@ pre_commit(void)
 		sqls = lappend(sqls, psprintf("PREPARE TRANSACTION %s", quote_literal_cstr(llast(gids))));
 	}
 	fault_before_commit("before_prepare", ((TsConnCacheEntry *) linitial(writers))->conn);
+	insert_commit_records(writers, gids);
+	fault_before_commit("after_commit_record", ((TsConnCacheEntry *) linitial(writers))->conn);
 	prepared = run_on_all(writers, sqls, TS_NO_DEADLINE, "after_prepare_first", &failed, &first_err,
 						  &fault);
 	/*
@@ -439,9 +449,6 @@ pre_commit(void)
 				(errcode(ERRCODE_CONNECTION_FAILURE),
 				 errmsg("fault injected at after_prepare_first")));
 	fault_before_commit("after_prepare", ((TsConnCacheEntry *) linitial(writers))->conn);
-
-	insert_commit_records(writers);
-	fault_before_commit("after_commit_record", ((TsConnCacheEntry *) linitial(writers))->conn);
 
 	/* The decision must survive a crash even with synchronous_commit off. */
 	ForceSyncCommit();
@@ -501,7 +508,13 @@ commit_prepared(void)
 								 "remote_txn_heal_data_node(%s).",
 								 quote_literal_cstr(entry->node_name))));
 		}
-		(void) ts_fault_at("after_commit_prepared", ((TsConnCacheEntry *) linitial(entries))->conn);
+		if (fault == TS_FAULT_ERROR)
+			ereport(WARNING,
+					(errmsg("fault injected at after_commit_prepared_first")));
+		if (ts_fault_at("after_commit_prepared", ((TsConnCacheEntry *) linitial(entries))->conn) ==
+			TS_FAULT_ERROR)
+			ereport(WARNING,
+					(errmsg("fault injected at after_commit_prepared")));
 	}
 	RESUME_INTERRUPTS();
 }
