@@ -66,7 +66,12 @@ node_takes_new_chunks(TsHypertable *ht, const char *name)
 	TsDataNode *node = ts_data_node_get(name, true);
 	ListCell   *lc;
 
-	if (node == NULL || !node->available)
+	TsRemoteError err;
+
+	if (node == NULL || !ts_data_node_usable(node))
+		return false;
+	/* One that just died takes none (its failure is remembered). */
+	if (ts_remote_txn_connection_try(node->serverid, GetUserId(), true, &err) == NULL)
 		return false;
 	foreach(lc, ht->nodes)
 	{

@@ -221,7 +221,7 @@ failure_memory_ms(void)
 	long		worker = ts_guc_health_check_interval < 0 ? 0
 		: (long) ts_guc_health_check_interval * ts_guc_failover_threshold;
 
-	return Max(worker + ts_guc_node_timeout, 10000L);
+	return worker + ts_guc_node_timeout;
 }
 
 void

@@ -629,7 +629,10 @@ alter_data_node(PG_FUNCTION_ARGS)
 		CommandCounterIncrement();
 	}
 	if (!PG_ARGISNULL(4) && available != node->available)
+	{
 		ts_data_node_set_available(node, available, "alter_data_node()");
+		ts_failover_forget(node->name);
+	}
 	node = ts_data_node_get(node_name, false);
 	PG_RETURN_DATUM(node_row(fcinfo, node, 1, &node->available));
 }

@@ -566,7 +566,11 @@ create_hypertable_common(FunctionCallInfo fcinfo, CreateArgs *args, bool distrib
 	qualified = psprintf("%s.%s", quote_identifier(schema), quote_identifier(table));
 
 	if (!pg_class_ownercheck(args->relid, GetUserId()))
-		aclcheck_error(ACLCHECK_NOT_OWNER, get_relkind_objtype(rel->rd_rel->relkind), table);
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("must be owner of table %s", table),
+				 errhint("Ask its owner (%s), or a member of that role, to run it.",
+						 GetUserNameFromId(rel->rd_rel->relowner, false))));
 
 	existing = ts_hypertable_get(args->relid);
 	if (existing != NULL)

@@ -300,8 +300,7 @@ ts_replicate_refresh_one(TsDataNode *node)
 /*
  * Chunks with fewer up-to-date replicas on available nodes than their
  * hypertable's replication factor, for longer than rereplicate_after: copy
- * one to an available node that lacks it (the one holding the fewest
- * chunks) and give up its replicas that are stale or on unavailable nodes
+ * one to an available node that lacks it (the first by name) and give up its replicas that are stale or on unavailable nodes
  * beyond the factor.  Returns whether one was copied; called in a
  * transaction of its own each.
  */
@@ -325,11 +324,11 @@ ts_replicate_one_lacking(void)
 							  "(SELECT count(*) FROM timeshard_catalog.chunk_data_node d "
 							  "  JOIN timeshard_information.data_nodes n ON n.node_name = d.node_name "
 							  "  WHERE d.chunk_id = c.id AND NOT d.stale AND n.available) < h.replication_factor "
-							  "AND (SELECT min(COALESCE(d.stale_since, s.last_success, s.last_check)) "
+							  "AND COALESCE((SELECT min(COALESCE(d.stale_since, s.last_success, s.last_check)) "
 							  "  FROM timeshard_catalog.chunk_data_node d "
 							  "  JOIN timeshard_information.data_nodes n ON n.node_name = d.node_name "
 							  "  LEFT JOIN timeshard_catalog.data_node_status s ON s.node_name = d.node_name "
-							  "  WHERE d.chunk_id = c.id AND (d.stale OR NOT n.available)) "
+							  "  WHERE d.chunk_id = c.id AND (d.stale OR NOT n.available)), c.creation_time) "
 							  "  < now() - make_interval(secs => $1 / 1000.0) "
 							  "ORDER BY c.id", 1, types, values, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not find chunks lacking replicas");
@@ -352,7 +351,7 @@ ts_replicate_one_lacking(void)
 
 		if (chunk == NULL || (src = good_source(chunk, "")) == NULL)
 			continue;
-		/* An available attached node that holds no replica, stale or not. */
+		/* The first available attached node that holds no replica, stale or not. */
 		foreach(lc2, ht->nodes)
 		{
 			TsDataNode *node = ts_data_node_get(((TsHypertableNode *) lfirst(lc2))->name, true);

@@ -272,13 +272,16 @@ ts_conn_open_checked(const char *node_name, TsConnParams *params, Oid userid,
 	TsConnection *conn;
 
 	/*
-	 * A non-superuser brings its own credentials: a password in its user
-	 * mapping, or its own certificate — never a password of the passfile,
-	 * which belongs to the server.
+	 * A non-superuser brings its own credentials: connecting as another
+	 * remote user needs that user's password in the mapping (never the
+	 * passfile's, which belongs to the server, nor a certificate); as itself,
+	 * its password may come from the passfile, and the rule below checks
+	 * one was used.
 	 */
 	if (require_password && !superuser_arg(userid) &&
 		ts_conn_params_get(params, "password") == NULL &&
-		ts_conn_params_get(params, "sslcert") == NULL)
+		ts_conn_params_get(params, "sslcert") == NULL &&
+		strcmp(ts_conn_params_get(params, "user"), GetUserNameFromId(userid, false)) != 0)
 	{
 		ts_remote_error_set(err, node_name, ERRCODE_S_R_E_PROHIBITED_SQL_STATEMENT_ATTEMPTED,
 							NULL, "password is required");
@@ -297,8 +300,14 @@ ts_conn_open_checked(const char *node_name, TsConnParams *params, Oid userid,
 
 		/* Say which certificate was looked for, if one would have been used. */
 		if (ts_ssl_enabled() && user != NULL && ts_conn_params_get(params, "sslcert") == NULL)
-			err->hint = psprintf("No client certificate for user \"%s\" was found at \"%s\".",
-								 user, ts_ssl_cert_path(user));
+		{
+			if (strcmp(user, GetUserNameFromId(userid, false)) != 0 && !superuser_arg(userid))
+				err->hint = psprintf("No client certificate is offered for user \"%s\": a role "
+									 "uses only its own.", user);
+			else
+				err->hint = psprintf("No client certificate for user \"%s\" was found: \"%s\" "
+									 "is missing.", user, ts_ssl_missing_file(user));
+		}
 		return NULL;
 	}
 	/*

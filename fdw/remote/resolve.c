@@ -45,6 +45,7 @@
 #include "remote/cache.h"
 #include "remote/gid.h"
 #include "remote/resolve.h"
+#include "health.h"
 
 #define RESOLVE_TIMEOUT_MS 10000
 
@@ -348,6 +349,10 @@ ts_resolve_all_data_nodes(void)
 		MemoryContext cxt = CurrentMemoryContext;
 		ResourceOwner owner = CurrentResourceOwner;
 		bool		reached;
+
+		/* A node the health checks find down would only make us wait. */
+		if (!ts_data_node_seems_up(node->name))
+			continue;
 
 		BeginInternalSubTransaction(NULL);
 		MemoryContextSwitchTo(cxt);

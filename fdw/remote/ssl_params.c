@@ -74,6 +74,17 @@ ts_ssl_cert_path(const char *user)
 	return psprintf("%s/%s.crt", certs_dir(), md5_hex(user));
 }
 
+/* The first of the user's certificate and key that is not there. */
+char *
+ts_ssl_missing_file(const char *user)
+{
+	char	   *crt = ts_ssl_cert_path(user);
+
+	if (access(crt, R_OK) != 0)
+		return crt;
+	return psprintf("%s/%s.key", certs_dir(), md5_hex(user));
+}
+
 /*
  * Add the SSL parameters for a connection as the remote user.  offer_cert:
  * whether the user's certificate may be offered.

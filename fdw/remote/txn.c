@@ -29,6 +29,7 @@
 
 #include "catalog/catalog_spi.h"
 #include "executor/spi.h"
+#include "data_node.h"
 #include "fault.h"
 #include "guc.h"
 #include "remote/cache.h"
@@ -46,6 +47,25 @@
 static bool callbacks_registered = false;
 
 static int	list_position(List *list, void *elem);
+
+/* "SET TimeZone = ..." making the node's TimeZone ours. */
+static char *
+timezone_sql(TsConnCacheEntry *entry)
+{
+	return psprintf("SET TimeZone = %s",
+					quote_literal_cstr(pg_get_timezone_name(session_timezone)));
+}
+
+/* Remember that the node's TimeZone is ours now. */
+static void
+note_timezone(TsConnCacheEntry *entry)
+{
+	const char *tz = pg_get_timezone_name(session_timezone);
+
+	if (entry->conn->timezone_sent)
+		pfree(entry->conn->timezone_sent);
+	entry->conn->timezone_sent = MemoryContextStrdup(TopMemoryContext, tz);
+}
 
 /* Keep the node's TimeZone equal to ours (it may change with SET). */
 static void
@@ -115,20 +135,50 @@ ts_remote_txn_connection_try(Oid serverid, Oid userid, bool write, TsRemoteError
 	if (entry->conn == NULL)
 		return NULL;
 	check_usable(entry);
-	sync_timezone(entry);
 
 	if (entry->xact_depth <= 0)
 	{
 		const char *sql = IsolationIsSerializable()
 			? "START TRANSACTION ISOLATION LEVEL SERIALIZABLE"
 			: "START TRANSACTION ISOLATION LEVEL REPEATABLE READ";
+		TsRemoteError start_err;
 
 		if (XactReadOnly)
 			sql = psprintf("%s READ ONLY", sql);
-		exec_xact_command(entry, sql);
+		/*
+		 * A cached connection to a node that died since looks fine until
+		 * used: the first command finds out.  Soft callers then get NULL
+		 * (their caller uses another node); the connection is dropped.
+		 */
+		if (err != NULL)
+		{
+			sql = psprintf("%s; %s", timezone_sql(entry), sql);
+			entry->changing_xact_state = true;
+			if (!ts_conn_exec_ok(entry->conn, sql, TS_NO_DEADLINE, &start_err))
+			{
+				if (start_err.connection_lost)
+				{
+					ts_data_node_note_failure(entry->node_name);
+					ts_conn_cache_disconnect(entry);
+					entry->changing_xact_state = false;
+					*err = start_err;
+					return NULL;
+				}
+				ts_remote_error_report(&start_err, ERROR);
+			}
+			entry->changing_xact_state = false;
+			note_timezone(entry);
+		}
+		else
+		{
+			sync_timezone(entry);
+			exec_xact_command(entry, sql);
+		}
 		entry->xact_depth = 1;
 		entry->wrote = false;
 	}
+	else
+		sync_timezone(entry);
 	while (entry->xact_depth < curlevel)
 	{
 		exec_xact_command(entry, psprintf("SAVEPOINT s%d", entry->xact_depth + 1));
