@@ -637,3 +637,14 @@ ts_chunk_writable_replicas(TsHypertable *ht, TsChunk *chunk)
 	}
 	return result;
 }
+
+/* A relation argument that names nothing is an error of its own. */
+void
+ts_check_relation_exists(Oid relid)
+{
+	if (!OidIsValid(relid) || get_rel_name(relid) == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid),
+				 errhint("Pass the name of an existing table.")));
+}

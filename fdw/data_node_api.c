@@ -339,6 +339,7 @@ add_data_node(PG_FUNCTION_ARGS)
 		exec_or_error(conn, "START TRANSACTION");
 		created[2] = ts_data_node_join(conn, node_name, bootstrap);
 		create_foreign_server(node_name, host, portstr, dbname);
+		ts_data_node_remember_uuid(conn, node_name);
 		exec_or_error(conn, "COMMIT TRANSACTION");
 		ts_conn_close(conn);
 		conn = NULL;

@@ -65,6 +65,7 @@ owned_distributed(FunctionCallInfo fcinfo, int argno, const char *null_message)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("%s", null_message)));
 	relid = PG_GETARG_OID(argno);
+	ts_check_relation_exists(relid);
 	ht = ts_hypertable_get(relid);
 	if (ht == NULL)
 		ereport(ERROR,

@@ -390,6 +390,8 @@ chunk_of(Oid relid, TsHypertable **ht_out)
 	char	   *table = get_rel_name(relid);
 	ListCell   *lc;
 
+	ts_check_relation_exists(relid);
+
 	if (schema != NULL && table != NULL)
 		foreach(lc, ts_hypertable_list())
 		{

@@ -300,6 +300,15 @@ BEGIN
     IF rel.relkind <> 'p' THEN
         RAISE EXCEPTION 'table % is not partitioned', hypertable USING ERRCODE = 'wrong_object_type';
     END IF;
+    -- Chunks are created in the associated schema with this function's
+    -- rights: the caller must be allowed to create there (timeshard's own
+    -- schema is where chunks go by default).
+    IF associated_schema <> 'timeshard_internal'
+       AND NOT has_schema_privilege(session_user, associated_schema, 'CREATE')
+       AND NOT (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) THEN
+        RAISE EXCEPTION 'permission denied for schema %', associated_schema
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
     INSERT INTO timeshard_catalog.hypertable
         (schema_name, table_name, associated_schema_name, associated_table_prefix, replication_factor)
         VALUES (rel.nspname, rel.relname, associated_schema, associated_prefix, -1)

@@ -721,9 +721,11 @@ remote_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 			check_usable(entry);
 			exec_xact_command(entry, psprintf("RELEASE SAVEPOINT s%d", curlevel));
 		}
-		else if (!entry->changing_xact_state && !entry->conn->busy &&
-				 ts_conn_is_ok(entry->conn))
+		else if (!entry->changing_xact_state && ts_conn_is_ok(entry->conn) &&
+				 (!entry->conn->busy ||
+				  ts_conn_cancel(entry->conn, ts_deadline_after_ms(CLEANUP_TIMEOUT_MS))))
 		{
+			/* (a command still running was cancelled: the savepoint undoes it) */
 			TsRemoteError err;
 			char	   *sql = psprintf("ROLLBACK TO SAVEPOINT s%d; RELEASE SAVEPOINT s%d",
 									   curlevel, curlevel);
