@@ -177,7 +177,7 @@ available_nodes_unit(void *arg)
 	{
 		TsDataNode *node = (TsDataNode *) lfirst(lc);
 
-		if (node->available)
+		if (node->available && ts_data_node_seems_up(node->name))
 			names = lappend(names, node->name);
 	}
 	keep_names((NameList *) arg, names);

@@ -340,7 +340,7 @@ my @as_bob = (extra_params => [ '-U', 'bob' ]);
 	q{CALL distributed_exec('CREATE TABLE t_bob (a int)', node_list => '{dn1}')}, @as_bob);
 isnt($rc, 0, 'a non-superuser without a password is refused by a trust node');
 like($err, qr/ERROR:  \[dn1\]: password is required/, '... with "password is required" naming the node');
-like($err, qr/DETAIL:  Non-superusers must provide a password in the user mapping/,
+like($err, qr/DETAIL:  Non-superuser cannot connect if the server does not request a password/,
 	'... and the detail');
 like($err, qr/HINT:  .*password_required=false/, '... and the hint');
 $an->safe_psql('ts', $quiet . qq{
