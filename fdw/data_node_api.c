@@ -30,6 +30,7 @@
 #include "catalog/metadata.h"
 #include "data_node.h"
 #include "health.h"
+#include "replicate.h"
 #include "remote/ssl_params.h"
 #include "data_node_api.h"
 #include "data_node_join.h"
@@ -631,6 +632,9 @@ alter_data_node(PG_FUNCTION_ARGS)
 	}
 	if (!PG_ARGISNULL(4) && available != node->available)
 	{
+		/* Back in service: what it holds beyond its replicas goes first. */
+		if (available)
+			(void) ts_replicate_drop_orphans(node);
 		ts_data_node_set_available(node, available, "alter_data_node()");
 		ts_failover_forget(node->name);
 	}

@@ -503,3 +503,66 @@ ts_move_chunk(PG_FUNCTION_ARGS)
 	ts_chunk_fix_primary(ht, chunk->id);
 	PG_RETURN_VOID();
 }
+
+/*
+ * Drop the chunk tables the node holds that the catalog no longer gives it
+ * (replicas given up while it was away).  Returns how many.
+ */
+int
+ts_replicate_drop_orphans(TsDataNode *node)
+{
+	TsConnection *conn = ts_remote_txn_connection(node->serverid, GetUserId(), true);
+	int			dropped = 0;
+	ListCell   *lc;
+
+	foreach(lc, ts_hypertable_list())
+	{
+		TsHypertable *ht = ts_hypertable_get(lfirst_oid(lc));
+		List	   *ours = NIL;
+		const char *params[1];
+		TsRemoteError err;
+		PGresult   *res;
+		bool		attached = false;
+		ListCell   *lc2;
+
+		if (ht == NULL || ht->replication_factor <= 0)
+			continue;
+		foreach(lc2, ht->nodes)
+			attached |= strcmp(((TsHypertableNode *) lfirst(lc2))->name, node->name) == 0;
+		if (!attached)
+			continue;
+		foreach(lc2, ts_hypertable_load_chunks(ht, true))
+		{
+			TsChunk    *chunk = (TsChunk *) lfirst(lc2);
+
+			if (list_member_str(chunk->data_nodes, node->name) ||
+				list_member_str(chunk->stale_nodes, node->name))
+				ours = lappend(ours, psprintf("%s.%s", chunk->schema_name, chunk->table_name));
+		}
+		params[0] = psprintf("%s.%s", quote_identifier(ht->schema_name),
+							 quote_identifier(ht->table_name));
+		res = ts_conn_exec(conn,
+						   "SELECT n.nspname, c.relname FROM pg_catalog.pg_partition_tree($1::pg_catalog.regclass) t "
+						   "JOIN pg_catalog.pg_class c ON c.oid = t.relid "
+						   "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE t.isleaf",
+						   1, params, TS_NO_DEADLINE, &err);
+		if (res == NULL)
+			ts_remote_error_report(&err, ERROR);
+		for (int i = 0; i < PQntuples(res); i++)
+		{
+			char	   *schema = PQgetvalue(res, i, 0);
+			char	   *table = PQgetvalue(res, i, 1);
+
+			if (list_member_str(ours, psprintf("%s.%s", schema, table)))
+				continue;
+			remote_ok(conn, psprintf("SELECT timeshard_internal.drop_chunk(%s, %s)",
+									 quote_literal_cstr(schema), quote_literal_cstr(table)));
+			dropped++;
+			ereport(LOG,
+					(errmsg("dropped chunk table %s.%s on data node \"%s\": no longer one of its replicas",
+							schema, table, node->name)));
+		}
+		PQclear(res);
+	}
+	return dropped;
+}
