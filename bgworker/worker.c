@@ -177,7 +177,7 @@ available_nodes_unit(void *arg)
 	{
 		TsDataNode *node = (TsDataNode *) lfirst(lc);
 
-		if (node->available)
+		if (node->available && ts_data_node_seems_up(node->name))
 			names = lappend(names, node->name);
 	}
 	keep_names((NameList *) arg, names);
@@ -292,14 +292,7 @@ timeshard_worker_main(Datum main_arg)
 			ts_registry_worker_not_wanted(dboid, generation);
 			proc_exit(0);
 		}
-		if (ts_guc_txn_resolve_interval >= 0 &&
-			TimestampDifferenceExceeds(last_resolve, GetCurrentTimestamp(),
-									   ts_guc_txn_resolve_interval))
-		{
-			pgstat_report_activity(STATE_RUNNING, "resolving prepared transactions");
-			(void) run_unit(resolve_unit, NULL);
-			last_resolve = GetCurrentTimestamp();
-		}
+		/* Health first: the resolver skips nodes found down. */
 		if (ts_guc_health_check_interval >= 0 &&
 			TimestampDifferenceExceeds(last_health, GetCurrentTimestamp(),
 									   ts_guc_health_check_interval))
@@ -307,6 +300,14 @@ timeshard_worker_main(Datum main_arg)
 			last_health = GetCurrentTimestamp();
 			pgstat_report_activity(STATE_RUNNING, "checking data nodes");
 			health_round();
+		}
+		if (ts_guc_txn_resolve_interval >= 0 &&
+			TimestampDifferenceExceeds(last_resolve, GetCurrentTimestamp(),
+									   ts_guc_txn_resolve_interval))
+		{
+			pgstat_report_activity(STATE_RUNNING, "resolving prepared transactions");
+			(void) run_unit(resolve_unit, NULL);
+			last_resolve = GetCurrentTimestamp();
 		}
 		pgstat_report_activity(STATE_IDLE, NULL);
 	}

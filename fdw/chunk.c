@@ -66,7 +66,12 @@ node_takes_new_chunks(TsHypertable *ht, const char *name)
 	TsDataNode *node = ts_data_node_get(name, true);
 	ListCell   *lc;
 
-	if (node == NULL || !node->available)
+	TsRemoteError err;
+
+	if (node == NULL || !ts_data_node_usable(node))
+		return false;
+	/* One that just died takes none (its failure is remembered). */
+	if (ts_remote_txn_connection_try(node->serverid, GetUserId(), true, &err) == NULL)
 		return false;
 	foreach(lc, ht->nodes)
 	{
@@ -631,4 +636,15 @@ ts_chunk_writable_replicas(TsHypertable *ht, TsChunk *chunk)
 		CacheInvalidateRelcacheByRelid(ht->relid);
 	}
 	return result;
+}
+
+/* A relation argument that names nothing is an error of its own. */
+void
+ts_check_relation_exists(Oid relid)
+{
+	if (!OidIsValid(relid) || get_rel_name(relid) == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("relation with OID %u does not exist", relid),
+				 errhint("Pass the name of an existing table.")));
 }

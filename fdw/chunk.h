@@ -9,6 +9,7 @@
 #include "utils/relcache.h"
 
 extern Oid	ts_rel_owner(Oid relid);
+extern void ts_check_relation_exists(Oid relid);
 extern bool ts_chunk_is_chunk(Oid relid);
 extern List *ts_chunk_replica_names(Relation rel);
 extern char *ts_chunk_remote_create_sql(TsHypertable *ht, TsChunk *chunk);

@@ -11,6 +11,7 @@
 #include "utils/timestamp.h"
 
 #include "access/genam.h"
+#include "access/xact.h"
 #include "access/htup_details.h"
 #include "access/table.h"
 #include "catalog/pg_foreign_data_wrapper.h"
@@ -27,6 +28,7 @@
 
 #include "data_node.h"
 #include "guc.h"
+#include "health.h"
 #include "timeshard.h"
 
 Oid
@@ -221,7 +223,7 @@ failure_memory_ms(void)
 	long		worker = ts_guc_health_check_interval < 0 ? 0
 		: (long) ts_guc_health_check_interval * ts_guc_failover_threshold;
 
-	return Max(worker + ts_guc_node_timeout, 10000L);
+	return worker + ts_guc_node_timeout;
 }
 
 void
@@ -250,9 +252,19 @@ ts_data_node_usable(TsDataNode *node)
 		return false;
 	for (int i = 0; i < nfailed; i++)
 	{
-		if (strcmp(failed_nodes[i].name, node->name) == 0)
-			return TimestampDifferenceExceeds(failed_nodes[i].failed_at, GetCurrentTimestamp(),
-											  failure_memory_ms());
+		if (strcmp(failed_nodes[i].name, node->name) == 0 &&
+			!TimestampDifferenceExceeds(failed_nodes[i].failed_at, GetCurrentTimestamp(),
+										failure_memory_ms()))
+		{
+			/* The worker's health checks have heard from it since. */
+			if (IsTransactionState() &&
+				ts_data_node_answered_since(node->name, failed_nodes[i].failed_at))
+			{
+				failed_nodes[i].failed_at = 0;
+				return true;
+			}
+			return false;
+		}
 	}
 	return true;
 }

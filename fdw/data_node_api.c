@@ -30,6 +30,8 @@
 #include "catalog/metadata.h"
 #include "data_node.h"
 #include "health.h"
+#include "replicate.h"
+#include "remote/ssl_params.h"
 #include "data_node_api.h"
 #include "data_node_join.h"
 #include "guc.h"
@@ -135,8 +137,10 @@ connect_maintenance(const char *node_name, const char *host, const char *port,
 		TsConnParams params = ts_conn_params_make(host, port, maintenance_databases[i],
 												  user, password);
 		TsRemoteError err;
-		TsConnection *conn = ts_conn_open(node_name, &params,
-										  ts_deadline_after_ms(ts_guc_connect_timeout), &err);
+		TsConnection *conn;
+
+		ts_ssl_add_params(&params, user, true);
+		conn = ts_conn_open(node_name, &params, ts_deadline_after_ms(ts_guc_connect_timeout), &err);
 
 		if (conn != NULL)
 			return conn;
@@ -160,8 +164,10 @@ connect_database(const char *node_name, const char *host, const char *port,
 											  GetUserNameFromId(GetUserId(), false),
 											  password);
 	TsRemoteError err;
-	TsConnection *conn = ts_conn_open(node_name, &params,
-									  ts_deadline_after_ms(ts_guc_connect_timeout), &err);
+	TsConnection *conn;
+
+	ts_ssl_add_params(&params, GetUserNameFromId(GetUserId(), false), true);
+	conn = ts_conn_open(node_name, &params, ts_deadline_after_ms(ts_guc_connect_timeout), &err);
 
 	if (conn == NULL)
 		ts_remote_error_report(&err, ERROR);
@@ -334,6 +340,7 @@ add_data_node(PG_FUNCTION_ARGS)
 		exec_or_error(conn, "START TRANSACTION");
 		created[2] = ts_data_node_join(conn, node_name, bootstrap);
 		create_foreign_server(node_name, host, portstr, dbname);
+		ts_data_node_remember_uuid(conn, node_name);
 		exec_or_error(conn, "COMMIT TRANSACTION");
 		ts_conn_close(conn);
 		conn = NULL;
@@ -624,7 +631,13 @@ alter_data_node(PG_FUNCTION_ARGS)
 		CommandCounterIncrement();
 	}
 	if (!PG_ARGISNULL(4) && available != node->available)
+	{
+		/* Back in service: what it holds beyond its replicas goes first. */
+		if (available)
+			(void) ts_replicate_drop_orphans(node);
 		ts_data_node_set_available(node, available, "alter_data_node()");
+		ts_failover_forget(node->name);
+	}
 	node = ts_data_node_get(node_name, false);
 	PG_RETURN_DATUM(node_row(fcinfo, node, 1, &node->available));
 }

@@ -10,6 +10,12 @@
  */
 #include "postgres.h"
 
+#include "nodes/makefuncs.h"
+
+#include "foreign/foreign.h"
+
+#include "commands/defrem.h"
+
 #include "catalog/namespace.h"
 #include "commands/extension.h"
 #include "executor/spi.h"
@@ -20,6 +26,7 @@
 #include "utils/lsyscache.h"
 
 #include "catalog/metadata.h"
+#include "data_node.h"
 #include "data_node_join.h"
 #include "remote/connection.h"
 #include "timeshard.h"
@@ -214,6 +221,33 @@ check_and_join(TsConnection *conn, const char *node_name)
 				 errmsg("cannot add \"%s\" as a data node", node_name),
 				 errdetail("node is already an access node"),
 				 errhint("An access node cannot be the data node of another access node.")));
+	/* The same database under another name of ours: each chunk would be counted twice. */
+	if (info[0] != NULL)
+	{
+		ListCell   *lc;
+
+		foreach(lc, ts_data_node_list())
+		{
+			TsDataNode *other = (TsDataNode *) lfirst(lc);
+			ForeignServer *server = GetForeignServer(other->serverid);
+			ListCell   *lc2;
+
+			if (strcmp(other->name, node_name) == 0)
+				continue;
+			foreach(lc2, server->options)
+			{
+				DefElem    *def = (DefElem *) lfirst(lc2);
+
+				if (strcmp(def->defname, "node_uuid") == 0 && strcmp(defGetString(def), info[0]) == 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_DUPLICATE_OBJECT),
+							 errmsg("cannot add \"%s\" as a data node", node_name),
+							 errdetail("Its database is already data node \"%s\".", other->name),
+							 errhint("Use data node \"%s\", or rename it with ALTER SERVER.",
+									 other->name)));
+			}
+		}
+	}
 	if (info[1] != NULL && strcmp(info[1], own_uuid) != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -248,6 +282,30 @@ ts_data_node_check_access_node(void)
 				 errmsg("unable to assign data nodes from an existing distributed database"),
 				 errdetail("This database is a data node of another access node."),
 				 errhint("Add data nodes from the access node, or use a database that is not a data node.")));
+}
+
+/* Record the node's installation uuid on its server (duplicate check). */
+void
+ts_data_node_remember_uuid(TsConnection *conn, const char *node_name)
+{
+	char	  **info = remote_row(conn, "SELECT uuid FROM timeshard_internal.node_info()", 0, NULL);
+	ForeignServer *server = GetForeignServerByName(node_name, true);
+	AlterForeignServerStmt *stmt;
+	bool		present = false;
+	ListCell   *lc;
+
+	if (info == NULL || info[0] == NULL || server == NULL)
+		return;
+	foreach(lc, server->options)
+		present |= strcmp(((DefElem *) lfirst(lc))->defname, "node_uuid") == 0;
+	stmt = makeNode(AlterForeignServerStmt);
+	stmt->servername = pstrdup(node_name);
+	stmt->options = list_make1(makeDefElemExtended(NULL, pstrdup("node_uuid"),
+												   (Node *) makeString(pstrdup(info[0])),
+												   present ? DEFELEM_SET : DEFELEM_ADD, -1));
+	stmt->has_version = false;
+	AlterForeignServer(stmt);
+	CommandCounterIncrement();
 }
 
 /*

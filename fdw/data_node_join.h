@@ -15,4 +15,6 @@ extern void ts_data_node_check_access_node(void);
 extern void ts_extension_info(char **version, char **schema);
 extern void ts_database_locale(char **encoding, char **collate, char **ctype);
 
+extern void ts_data_node_remember_uuid(TsConnection *conn, const char *node_name);
+
 #endif							/* TIMESHARD_DATA_NODE_JOIN_H */

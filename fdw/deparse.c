@@ -511,3 +511,17 @@ ts_deparse_query(Query *query)
 	ts_transmission_modes_reset(nest);
 	return sql;
 }
+
+/* Append value as an element of an array literal ("..." with escapes). */
+void
+ts_append_array_element(StringInfo buf, const char *value)
+{
+	appendStringInfoChar(buf, '"');
+	for (const char *p = value; *p; p++)
+	{
+		if (*p == '"' || *p == '\\')
+			appendStringInfoChar(buf, '\\');
+		appendStringInfoChar(buf, *p);
+	}
+	appendStringInfoChar(buf, '"');
+}

@@ -6,6 +6,7 @@
 #ifndef TIMESHARD_DEPARSE_H
 #define TIMESHARD_DEPARSE_H
 
+#include "lib/stringinfo.h"
 #include "nodes/execnodes.h"
 #include "nodes/params.h"
 #include "nodes/parsenodes.h"
@@ -22,5 +23,6 @@ extern void ts_push_catalog_search_path(void);
 extern int	ts_transmission_modes_set(void);
 extern void ts_transmission_modes_reset(int nest);
 extern char *ts_value_for_node(FmgrInfo *output, Datum value);
+extern void ts_append_array_element(StringInfo buf, const char *value);
 
 #endif							/* TIMESHARD_DEPARSE_H */

@@ -12,6 +12,10 @@
  */
 #include "postgres.h"
 
+#include "parser/parser.h"
+#include "tcop/cmdtag.h"
+#include "tcop/utility.h"
+
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "fmgr.h"
@@ -158,6 +162,38 @@ ts_dist_exec_in_txn(List *nodes, const char *sql, const char *search_path)
 }
 
 /*
+ * Refuse what would take the nodes' sessions away from the distributed
+ * transaction (BEGIN, COMMIT, ROLLBACK, PREPARE TRANSACTION, ...) or from
+ * the protocol (COPY to or from the client).  The statements are parsed
+ * here (not analyzed: their objects live on the nodes).
+ */
+static void
+check_statements(const char *query)
+{
+	List	   *stmts = raw_parser(query, RAW_PARSE_DEFAULT);
+	ListCell   *lc;
+
+	foreach(lc, stmts)
+	{
+		Node	   *stmt = ((RawStmt *) lfirst(lc))->stmt;
+
+		if (IsA(stmt, TransactionStmt))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("%s is not allowed in distributed_exec()",
+							CreateCommandName(stmt)),
+					 errdetail("The statement runs inside the distributed transaction, which "
+							   "timeshard commits or rolls back with the local one."),
+					 errhint("Commit or roll back the local transaction instead.")));
+		if (IsA(stmt, CopyStmt) && ((CopyStmt *) stmt)->filename == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot COPY to/from client in distributed_exec()"),
+					 errhint("Copy to or from a file on the data node, or use INSERT.")));
+	}
+}
+
+/*
  * CALL distributed_exec(query text, node_list name[] = NULL,
  *						 transactional boolean = true)
  */
@@ -188,6 +224,7 @@ distributed_exec(PG_FUNCTION_ARGS)
 				 errmsg("distributed_exec() cannot run inside a transaction block"),
 				 errdetail("With transactional => false the command runs outside any transaction on the data nodes."),
 				 errhint("Call it on its own, outside BEGIN ... COMMIT.")));
+	check_statements(query);
 	nodes = ts_dist_exec_target_nodes(node_list, "distributed_exec()");
 
 	if (transactional)

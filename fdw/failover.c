@@ -28,10 +28,12 @@
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "utils/builtins.h"
+#include "utils/timestamp.h"
 
 #include "catalog/catalog_spi.h"
 #include "guc.h"
 #include "health.h"
+#include "replicate.h"
 
 /* Record an event of the node (and log it). */
 void
@@ -80,9 +82,54 @@ ts_data_node_set_available(TsDataNode *node, bool available, const char *reason)
 	ts_data_node_event(node->name, available ? "available" : "unavailable", reason);
 }
 
+/* Did a health check of the node succeed after the given time? */
+bool
+ts_data_node_answered_since(const char *node_name, TimestampTz since)
+{
+	TsCatalogSpi spi;
+	Oid			types[2] = {NAMEOID, TIMESTAMPTZOID};
+	Datum		values[2];
+	bool		answered = false;
+	bool		isnull;
+
+	values[0] = DirectFunctionCall1(namein, CStringGetDatum(node_name));
+	values[1] = TimestampTzGetDatum(since);
+	ts_catalog_spi_connect(&spi);
+	if (SPI_execute_with_args("SELECT COALESCE(last_success > $2, false) "
+							  "FROM timeshard_catalog.data_node_status WHERE node_name = $1",
+							  2, types, values, NULL, true, 0) == SPI_OK_SELECT &&
+		SPI_processed == 1)
+		answered = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
+											  &isnull));
+	ts_catalog_spi_finish(&spi);
+	return answered;
+}
+
+/* Is the node's last health check a success (or has it none yet)? */
+bool
+ts_data_node_seems_up(const char *node_name)
+{
+	TsCatalogSpi spi;
+	Oid			types[1] = {NAMEOID};
+	Datum		values[1];
+	bool		up = true;
+	bool		isnull;
+
+	values[0] = DirectFunctionCall1(namein, CStringGetDatum(node_name));
+	ts_catalog_spi_connect(&spi);
+	if (SPI_execute_with_args("SELECT status <> 'down' FROM timeshard_catalog.data_node_status "
+							  "WHERE node_name = $1", 1, types, values, NULL, true, 0) == SPI_OK_SELECT &&
+		SPI_processed == 1)
+		up = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	ts_catalog_spi_finish(&spi);
+	return up;
+}
+
 typedef struct NodeStatus
 {
 	int			failures;		/* consecutive, after this check */
+	double		down_for_ms;	/* since the last success (a probe that waits
+								 * node_timeout spans several intervals) */
 	bool		failed_over;	/* marked unavailable by the worker */
 	bool		was_up;
 } NodeStatus;
@@ -95,7 +142,7 @@ record_probe(TsNodeProbe *probe)
 	Oid			types[4] = {NAMEOID, BOOLOID, FLOAT8OID, TEXTOID};
 	Datum		values[4];
 	char		nulls[4] = {' ', ' ', probe->healthy ? ' ' : 'n', probe->error ? ' ' : 'n'};
-	NodeStatus	status = {0, false, true};
+	NodeStatus	status = {0, 0, false, true};
 	bool		isnull;
 
 	values[0] = DirectFunctionCall1(namein, CStringGetDatum(probe->node->name));
@@ -112,21 +159,24 @@ record_probe(TsNodeProbe *probe)
 							  "INSERT INTO timeshard_catalog.data_node_status AS s "
 							  "(node_name, status, last_check, last_success, latency_ms, "
 							  " consecutive_failures, last_error) "
-							  "VALUES ($1, CASE WHEN $2 THEN 'up' ELSE 'down' END, now(), "
-							  "        CASE WHEN $2 THEN now() END, $3, CASE WHEN $2 THEN 0 ELSE 1 END, $4) "
+							  "VALUES ($1, CASE WHEN $2 THEN 'up' ELSE 'down' END, clock_timestamp(), "
+							  "        CASE WHEN $2 THEN clock_timestamp() END, $3, CASE WHEN $2 THEN 0 ELSE 1 END, $4) "
 							  "ON CONFLICT (node_name) DO UPDATE SET "
 							  " status = EXCLUDED.status, last_check = EXCLUDED.last_check, "
 							  " last_success = COALESCE(EXCLUDED.last_success, s.last_success), "
 							  " latency_ms = EXCLUDED.latency_ms, "
 							  " consecutive_failures = CASE WHEN $2 THEN 0 ELSE s.consecutive_failures + 1 END, "
 							  " last_error = COALESCE(EXCLUDED.last_error, s.last_error) "
-							  "RETURNING consecutive_failures, failed_over",
+							  "RETURNING consecutive_failures, failed_over, "
+							  " COALESCE(extract(epoch FROM clock_timestamp() - last_success) * 1000, 0)::float8",
 							  4, types, values, nulls, false, 0) != SPI_OK_INSERT_RETURNING)
 		elog(ERROR, "could not record the health of data node \"%s\"", probe->node->name);
 	status.failures = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
 												  &isnull));
 	status.failed_over = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2,
 													&isnull));
+	status.down_for_ms = probe->healthy ? 0
+		: DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
 	ts_catalog_spi_finish(&spi);
 	return status;
 }
@@ -172,16 +222,29 @@ ts_failover_round(List **back)
 
 		if (!ts_guc_auto_failover)
 			continue;
-		if (!probe->healthy && node->available && status.failures >= ts_guc_failover_threshold)
+		if (!probe->healthy && node->available &&
+			(status.failures >= ts_guc_failover_threshold ||
+			 status.down_for_ms >= (double) ts_guc_failover_threshold * ts_guc_health_check_interval))
 		{
+			/* A probe that waited node_timeout stands for the checks it spanned. */
+			int			missed = Max(status.failures,
+									 (int) (status.down_for_ms / Max(ts_guc_health_check_interval, 1)));
+
 			ts_data_node_set_available(node, false,
 									   psprintf("%d consecutive failed health checks (%s)",
-												status.failures, probe->error));
+												missed, probe->error));
 			set_failed_over(node->name, true);
 		}
 		else if (probe->healthy && !node->available && status.failed_over)
 			*back = lappend(*back, pstrdup(node->name));
 	}
+}
+
+/* A change made by hand: the worker no longer brings the node back itself. */
+void
+ts_failover_forget(const char *node_name)
+{
+	set_failed_over(node_name, false);
 }
 
 /*
@@ -191,8 +254,10 @@ ts_failover_round(List **back)
 void
 ts_failover_bring_back(TsDataNode *node, int refreshed)
 {
+	int			dropped = ts_replicate_drop_orphans(node);
+
 	ts_data_node_set_available(node, true,
-							   psprintf("answers health checks again; %d stale chunk replicas refreshed",
-										refreshed));
+							   psprintf("answers health checks again; %d stale chunk replicas refreshed, "
+										"%d given-up ones dropped", refreshed, dropped));
 	set_failed_over(node->name, false);
 }

@@ -31,9 +31,9 @@ char	   *ts_guc_debug_fault = NULL;
 /* Every point of the commit protocol (keep docs/transactions.md in step). */
 static const char *const fault_points[] = {
 	"before_prepare",
+	"after_commit_record",
 	"after_prepare_first",
 	"after_prepare",
-	"after_commit_record",
 	"after_local_commit",
 	"after_commit_prepared_first",
 	"after_commit_prepared",

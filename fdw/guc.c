@@ -28,6 +28,8 @@ int			ts_guc_node_timeout = 3000;
 bool		ts_guc_auto_failover = true;
 int			ts_guc_failover_threshold = 3;
 int			ts_guc_rereplicate_after = 60000;
+char	   *ts_guc_ssl_dir = NULL;
+char	   *ts_guc_ssl_root_cert = NULL;
 int			ts_guc_txn_resolve_interval = 10000;
 
 static const struct config_enum_entry distributed_default_options[] = {
@@ -56,7 +58,8 @@ ts_guc_init(void)
 
 	DefineCustomIntVariable("timeshard.connect_timeout",
 							"Longest time to wait for a connection to a data node.",
-							"-1 waits without limit.",
+							"Sessions wait at most timeshard.node_timeout even when this is "
+							"longer; -1 means node_timeout.",
 							&ts_guc_connect_timeout,
 							10000, -1, INT_MAX,
 							PGC_USERSET,
@@ -190,6 +193,25 @@ ts_guc_init(void)
 							PGC_SIGHUP,
 							GUC_UNIT_MS,
 							NULL, NULL, NULL);
+
+	DefineCustomStringVariable("timeshard.ssl_dir",
+							   "Directory of the client certificates used to connect to data nodes.",
+							   "Files <md5 of the user name>.crt and .key; empty means "
+							   "$PGDATA/timeshard/certs.  Setting it turns SSL on for data nodes.",
+							   &ts_guc_ssl_dir,
+							   NULL,
+							   PGC_SIGHUP,
+							   0,
+							   NULL, NULL, NULL);
+
+	DefineCustomStringVariable("timeshard.ssl_root_cert",
+							   "CA certificate that data nodes' server certificates must be signed by.",
+							   "Empty: the server's ssl_ca_file; with a CA, sslmode is verify-full.",
+							   &ts_guc_ssl_root_cert,
+							   NULL,
+							   PGC_SIGHUP,
+							   0,
+							   NULL, NULL, NULL);
 
 	DefineCustomStringVariable("timeshard.debug_fault",
 							   "Injects a fault in the commit protocol (tests only).",

@@ -29,6 +29,8 @@ extern PGDLLIMPORT int ts_guc_node_timeout;
 extern PGDLLIMPORT bool ts_guc_auto_failover;
 extern PGDLLIMPORT int ts_guc_failover_threshold;
 extern PGDLLIMPORT int ts_guc_rereplicate_after;
+extern PGDLLIMPORT char *ts_guc_ssl_dir;
+extern PGDLLIMPORT char *ts_guc_ssl_root_cert;
 
 extern void ts_guc_init(void);
 

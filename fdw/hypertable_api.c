@@ -38,7 +38,9 @@
 #include "catalog/catalog_spi.h"
 #include "catalog/hypertable.h"
 #include "catalog/metadata.h"
+#include "chunk.h"
 #include "data_node.h"
+#include "deparse.h"
 #include "dist_exec.h"
 #include "guc.h"
 #include "hypertable_api.h"
@@ -46,6 +48,9 @@
 #include "table_ddl.h"
 #include "time_utils.h"
 #include "timeshard.h"
+
+/* What chunk names add to the prefix: "_<int32>_chunk". */
+#define MAX_CHUNK_NAME_SUFFIX 17
 
 #define DEFAULT_CHUNK_INTERVAL (7 * USECS_PER_DAY)
 #define MAX_PARTITIONS PG_INT16_MAX
@@ -460,8 +465,11 @@ ts_dimension_partitions_update(int32 dimension_id, int num_slices, List *nodes, 
 		initStringInfo(&arr);
 		appendStringInfoChar(&arr, '{');
 		for (int r = 0; r < Min(rf, n); r++)
-			appendStringInfo(&arr, "%s\"%s\"", r > 0 ? "," : "",
-							 ((TsDataNode *) list_nth(nodes, (i + r) % n))->name);
+		{
+			if (r > 0)
+				appendStringInfoChar(&arr, ',');
+			ts_append_array_element(&arr, ((TsDataNode *) list_nth(nodes, (i + r) % n))->name);
+		}
 		appendStringInfoChar(&arr, '}');
 		v3[0] = Int32GetDatum(dimension_id);
 		v3[1] = Int32GetDatum(i);
@@ -560,13 +568,18 @@ create_hypertable_common(FunctionCallInfo fcinfo, CreateArgs *args, bool distrib
 				 errdetail("This database is a data node of another access node."),
 				 errhint("Call create_distributed_hypertable() on the access node.")));
 
+	ts_check_relation_exists(args->relid);
 	rel = table_open(args->relid, ShareRowExclusiveLock);
 	schema = get_namespace_name(RelationGetNamespace(rel));
 	table = RelationGetRelationName(rel);
 	qualified = psprintf("%s.%s", quote_identifier(schema), quote_identifier(table));
 
 	if (!pg_class_ownercheck(args->relid, GetUserId()))
-		aclcheck_error(ACLCHECK_NOT_OWNER, get_relkind_objtype(rel->rd_rel->relkind), table);
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("must be owner of table %s", table),
+				 errhint("Ask its owner (%s), or a member of that role, to run it.",
+						 GetUserNameFromId(rel->rd_rel->relowner, false))));
 
 	existing = ts_hypertable_get(args->relid);
 	if (existing != NULL)
@@ -663,6 +676,24 @@ create_hypertable_common(FunctionCallInfo fcinfo, CreateArgs *args, bool distrib
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("associated_table_prefix cannot be empty")));
+	/* Chunk names are "<prefix>_<chunk id>_chunk", within NAMEDATALEN. */
+	if (args->associated_prefix != NULL &&
+		strlen(args->associated_prefix) > NAMEDATALEN - 1 - MAX_CHUNK_NAME_SUFFIX)
+		ereport(ERROR,
+				(errcode(ERRCODE_NAME_TOO_LONG),
+				 errmsg("associated_table_prefix is too long"),
+				 errdetail("Chunk names add up to %d characters to it, within the %d of a name.",
+						   MAX_CHUNK_NAME_SUFFIX, NAMEDATALEN - 1),
+				 errhint("Use at most %d characters.", NAMEDATALEN - 1 - MAX_CHUNK_NAME_SUFFIX)));
+	/* Chunks go in the schema: creating objects there must be the caller's right. */
+	if (args->associated_schema != NULL && strcmp(args->associated_schema, TS_INTERNAL_SCHEMA) != 0 &&
+		OidIsValid(get_namespace_oid(args->associated_schema, true)) &&
+		pg_namespace_aclcheck(get_namespace_oid(args->associated_schema, true), GetUserId(),
+							  ACL_CREATE) != ACLCHECK_OK)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied for schema %s", args->associated_schema),
+				 errhint("Choose a schema where you may create tables, or ask for CREATE on it.")));
 
 	nodes = distributed ? choose_data_nodes(args) : NIL;
 	if (distributed && args->replication_factor > list_length(nodes))

@@ -24,6 +24,7 @@
 
 #include "catalog/catalog_spi.h"
 #include "catalog/hypertable.h"
+#include "chunk.h"
 #include "data_node.h"
 #include "dist_exec.h"
 #include "hypertable_api.h"
@@ -64,6 +65,7 @@ owned_distributed(FunctionCallInfo fcinfo, int argno, const char *null_message)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("%s", null_message)));
 	relid = PG_GETARG_OID(argno);
+	ts_check_relation_exists(relid);
 	ht = ts_hypertable_get(relid);
 	if (ht == NULL)
 		ereport(ERROR,
@@ -71,7 +73,11 @@ owned_distributed(FunctionCallInfo fcinfo, int argno, const char *null_message)
 				 errmsg("table \"%s\" is not a hypertable",
 						get_rel_name(relid) ? get_rel_name(relid) : "?")));
 	if (!pg_class_ownercheck(relid, GetUserId()))
-		aclcheck_error(ACLCHECK_NOT_OWNER, OBJECT_TABLE, ht->table_name);
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("must be owner of table %s", ht->table_name),
+				 errhint("Ask its owner (%s), or a member of that role, to run it.",
+						 GetUserNameFromId(ts_rel_owner(relid), false))));
 	return ht;
 }
 
@@ -181,9 +187,7 @@ node_table(TsHypertable *ht, TsDataNode *node, int *chunks)
 	NodeTable	result = NODE_TABLE_NONE;
 
 	res = ts_conn_exec(conn,
-					   "SELECT EXISTS (SELECT 1 FROM timeshard_catalog.hypertable h "
-					   "               WHERE h.schema_name = n.nspname AND h.table_name = c.relname "
-					   "                 AND h.replication_factor = -1), "
+					   "SELECT timeshard_internal.member_hypertable_id(n.nspname, c.relname) IS NOT NULL, "
 					   "       (SELECT count(*) FROM pg_catalog.pg_partition_tree(c.oid) t "
 					   "         WHERE t.isleaf AND t.relid <> c.oid) "
 					   "  FROM pg_catalog.pg_class c "
@@ -216,8 +220,8 @@ node_hypertable_id(TsHypertable *ht, TsDataNode *node, int32 *id)
 	bool		found;
 
 	res = ts_conn_exec(conn,
-					   "SELECT id FROM timeshard_catalog.hypertable "
-					   " WHERE schema_name = $1 AND table_name = $2 AND replication_factor = -1",
+					   "SELECT id FROM timeshard_internal.member_hypertable_id($1, $2) AS id "
+					   " WHERE id IS NOT NULL",
 					   2, params, TS_NO_DEADLINE, &err);
 	if (res == NULL)
 		ts_remote_error_report(&err, ERROR);

@@ -173,7 +173,11 @@ node_sql(Query *dml, List *counted, bool returning, int nreturning)
 	initStringInfo(&chunks);
 	appendStringInfoChar(&chunks, '{');
 	foreach(lc, counted)
-		appendStringInfo(&chunks, "%s\"%s\"", chunks.len > 1 ? "," : "", (char *) lfirst(lc));
+	{
+		if (chunks.len > 1)
+			appendStringInfoChar(&chunks, ',');
+		ts_append_array_element(&chunks, (char *) lfirst(lc));
+	}
 	appendStringInfoChar(&chunks, '}');
 
 	initStringInfo(&sql);

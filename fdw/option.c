@@ -48,6 +48,7 @@ static const TsOption ts_options[] = {
 	{"port", ForeignServerRelationId, OPT_PORT, false},
 	{"dbname", ForeignServerRelationId, OPT_STRING, false},
 	{"available", ForeignServerRelationId, OPT_BOOL, false},
+	{"node_uuid", ForeignServerRelationId, OPT_STRING, true},
 	{"fetch_size", ForeignServerRelationId, OPT_POSITIVE_INT, false},
 	{"fdw_startup_cost", ForeignServerRelationId, OPT_NONNEG_REAL, false},
 	{"fdw_tuple_cost", ForeignServerRelationId, OPT_NONNEG_REAL, false},

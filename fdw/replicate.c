@@ -236,9 +236,11 @@ chunk_by_id(int32 id, TsHypertable **ht_out)
 
 	foreach(lc, ts_hypertable_list())
 	{
-		TsHypertable *ht = (TsHypertable *) lfirst(lc);
+		TsHypertable *ht = ts_hypertable_get(lfirst_oid(lc));
 		ListCell   *lc2;
 
+		if (ht == NULL)
+			continue;
 		foreach(lc2, ts_hypertable_load_chunks(ht, true))
 		{
 			TsChunk    *chunk = (TsChunk *) lfirst(lc2);
@@ -298,8 +300,7 @@ ts_replicate_refresh_one(TsDataNode *node)
 /*
  * Chunks with fewer up-to-date replicas on available nodes than their
  * hypertable's replication factor, for longer than rereplicate_after: copy
- * one to an available node that lacks it (the one holding the fewest
- * chunks) and give up its replicas that are stale or on unavailable nodes
+ * one to an available node that lacks it (the first by name) and give up its replicas that are stale or on unavailable nodes
  * beyond the factor.  Returns whether one was copied; called in a
  * transaction of its own each.
  */
@@ -323,11 +324,11 @@ ts_replicate_one_lacking(void)
 							  "(SELECT count(*) FROM timeshard_catalog.chunk_data_node d "
 							  "  JOIN timeshard_information.data_nodes n ON n.node_name = d.node_name "
 							  "  WHERE d.chunk_id = c.id AND NOT d.stale AND n.available) < h.replication_factor "
-							  "AND (SELECT min(COALESCE(d.stale_since, s.last_success, s.last_check)) "
+							  "AND COALESCE((SELECT min(COALESCE(d.stale_since, s.last_success, s.last_check)) "
 							  "  FROM timeshard_catalog.chunk_data_node d "
 							  "  JOIN timeshard_information.data_nodes n ON n.node_name = d.node_name "
 							  "  LEFT JOIN timeshard_catalog.data_node_status s ON s.node_name = d.node_name "
-							  "  WHERE d.chunk_id = c.id AND (d.stale OR NOT n.available)) "
+							  "  WHERE d.chunk_id = c.id AND (d.stale OR NOT n.available)), c.creation_time) "
 							  "  < now() - make_interval(secs => $1 / 1000.0) "
 							  "ORDER BY c.id", 1, types, values, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not find chunks lacking replicas");
@@ -350,7 +351,7 @@ ts_replicate_one_lacking(void)
 
 		if (chunk == NULL || (src = good_source(chunk, "")) == NULL)
 			continue;
-		/* An available attached node that holds no replica, stale or not. */
+		/* The first available attached node that holds no replica, stale or not. */
 		foreach(lc2, ht->nodes)
 		{
 			TsDataNode *node = ts_data_node_get(((TsHypertableNode *) lfirst(lc2))->name, true);
@@ -389,12 +390,16 @@ chunk_of(Oid relid, TsHypertable **ht_out)
 	char	   *table = get_rel_name(relid);
 	ListCell   *lc;
 
+	ts_check_relation_exists(relid);
+
 	if (schema != NULL && table != NULL)
 		foreach(lc, ts_hypertable_list())
 		{
-			TsHypertable *ht = (TsHypertable *) lfirst(lc);
+			TsHypertable *ht = ts_hypertable_get(lfirst_oid(lc));
 			ListCell   *lc2;
 
+			if (ht == NULL)
+				continue;
 			foreach(lc2, ts_hypertable_load_chunks(ht, true))
 			{
 				TsChunk    *chunk = (TsChunk *) lfirst(lc2);
@@ -425,7 +430,8 @@ check_copy_args(FunctionCallInfo fcinfo, TsHypertable **ht, TsChunk **chunk, TsD
 	*chunk = chunk_of(PG_GETARG_OID(0), ht);
 	*src = ts_data_node_get(NameStr(*PG_GETARG_NAME(1)), false);
 	*dst = ts_data_node_get(NameStr(*PG_GETARG_NAME(2)), false);
-	if (!superuser() && !has_privs_of_role(GetUserId(), ts_rel_owner((*ht)->relid)))
+	if (!superuser() && !has_rolreplication(GetUserId()) &&
+		!has_privs_of_role(GetUserId(), ts_rel_owner((*ht)->relid)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("must be superuser, replication role, or hypertable owner to copy/move chunk to data node"),
@@ -496,4 +502,67 @@ ts_move_chunk(PG_FUNCTION_ARGS)
 				 2, types, values, SPI_OK_DELETE);
 	ts_chunk_fix_primary(ht, chunk->id);
 	PG_RETURN_VOID();
+}
+
+/*
+ * Drop the chunk tables the node holds that the catalog no longer gives it
+ * (replicas given up while it was away).  Returns how many.
+ */
+int
+ts_replicate_drop_orphans(TsDataNode *node)
+{
+	TsConnection *conn = ts_remote_txn_connection(node->serverid, GetUserId(), true);
+	int			dropped = 0;
+	ListCell   *lc;
+
+	foreach(lc, ts_hypertable_list())
+	{
+		TsHypertable *ht = ts_hypertable_get(lfirst_oid(lc));
+		List	   *ours = NIL;
+		const char *params[1];
+		TsRemoteError err;
+		PGresult   *res;
+		bool		attached = false;
+		ListCell   *lc2;
+
+		if (ht == NULL || ht->replication_factor <= 0)
+			continue;
+		foreach(lc2, ht->nodes)
+			attached |= strcmp(((TsHypertableNode *) lfirst(lc2))->name, node->name) == 0;
+		if (!attached)
+			continue;
+		foreach(lc2, ts_hypertable_load_chunks(ht, true))
+		{
+			TsChunk    *chunk = (TsChunk *) lfirst(lc2);
+
+			if (list_member_str(chunk->data_nodes, node->name) ||
+				list_member_str(chunk->stale_nodes, node->name))
+				ours = lappend(ours, psprintf("%s.%s", chunk->schema_name, chunk->table_name));
+		}
+		params[0] = psprintf("%s.%s", quote_identifier(ht->schema_name),
+							 quote_identifier(ht->table_name));
+		res = ts_conn_exec(conn,
+						   "SELECT n.nspname, c.relname FROM pg_catalog.pg_partition_tree($1::pg_catalog.regclass) t "
+						   "JOIN pg_catalog.pg_class c ON c.oid = t.relid "
+						   "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE t.isleaf",
+						   1, params, TS_NO_DEADLINE, &err);
+		if (res == NULL)
+			ts_remote_error_report(&err, ERROR);
+		for (int i = 0; i < PQntuples(res); i++)
+		{
+			char	   *schema = PQgetvalue(res, i, 0);
+			char	   *table = PQgetvalue(res, i, 1);
+
+			if (list_member_str(ours, psprintf("%s.%s", schema, table)))
+				continue;
+			remote_ok(conn, psprintf("SELECT timeshard_internal.drop_chunk(%s, %s)",
+									 quote_literal_cstr(schema), quote_literal_cstr(table)));
+			dropped++;
+			ereport(LOG,
+					(errmsg("dropped chunk table %s.%s on data node \"%s\": no longer one of its replicas",
+							schema, table, node->name)));
+		}
+		PQclear(res);
+	}
+	return dropped;
 }

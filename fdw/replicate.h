@@ -9,5 +9,6 @@
 
 extern bool ts_replicate_refresh_one(TsDataNode *node);
 extern bool ts_replicate_one_lacking(void);
+extern int	ts_replicate_drop_orphans(TsDataNode *node);
 
 #endif							/* TIMESHARD_REPLICATE_H */

@@ -11,6 +11,8 @@
  */
 #include "postgres.h"
 
+#include "chunk.h"
+
 #include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -149,6 +151,7 @@ hypertable_arg(FunctionCallInfo fcinfo, const char *caller)
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("invalid hypertable or continuous aggregate"),
 				 errhint("Specify a hypertable for %s.", caller)));
+	ts_check_relation_exists(PG_GETARG_OID(0));
 	ht = ts_hypertable_get(PG_GETARG_OID(0));
 	if (ht == NULL)
 		ereport(ERROR,

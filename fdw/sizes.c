@@ -10,6 +10,8 @@
  */
 #include "postgres.h"
 
+#include "chunk.h"
+
 #include "access/htup_details.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
@@ -62,6 +64,7 @@ hypertable_arg(FunctionCallInfo fcinfo)
 
 	if (PG_ARGISNULL(0))
 		return NULL;
+	ts_check_relation_exists(PG_GETARG_OID(0));
 	ht = ts_hypertable_get(PG_GETARG_OID(0));
 	if (ht == NULL)
 		ereport(ERROR,

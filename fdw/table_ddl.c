@@ -32,9 +32,12 @@ ts_create_schema_if_missing_sql(const char *schema)
 {
 	char	   *create = psprintf("CREATE SCHEMA %s", quote_identifier(schema));
 
-	return psprintf("DO $ts$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace "
-					"WHERE nspname = %s) THEN EXECUTE %s; END IF; END$ts$",
-					quote_literal_cstr(schema), quote_literal_cstr(create));
+	/* The body as a quoted literal: no name can end it early. */
+	return psprintf("DO %s",
+					quote_literal_cstr(psprintf("BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace "
+												"WHERE nspname = %s) THEN EXECUTE %s; END IF; END",
+												quote_literal_cstr(schema),
+												quote_literal_cstr(create))));
 }
 
 static char *

@@ -232,16 +232,6 @@ ts_interval_to_internal(Datum interval, Oid interval_type, Oid time_type, const 
 	return result;
 }
 
-/* Floor division that rounds towards minus infinity. */
-static int64
-floor_div(int64 a, int64 b)
-{
-	int64		q = a / b;
-
-	if ((a % b != 0) && ((a < 0) != (b < 0)))
-		q--;
-	return q;
-}
 
 /*
  * Where slices are counted from, in internal time: the Unix epoch for time
@@ -255,20 +245,30 @@ slice_origin(Oid type)
 	return -((int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY);
 }
 
-/* Start of the aligned slice holding value, clamped to the type's range. */
+/*
+ * Start of the aligned slice holding value, clamped to the type's range.
+ * Computed in 128 bits: values near either end of the range, with any
+ * interval, do not overflow.  A slice cannot start at the largest value
+ * (it would be empty): that value belongs to the slice before, which has
+ * no end.
+ */
 int64
 ts_time_slice_start(int64 value, int64 interval, Oid type)
 {
 	int64		min = ts_time_type_min(type);
-	int64		origin = slice_origin(type);
-	int64		shifted;
-	int64		start;
+	__int128	origin = slice_origin(type);
+	__int128	shifted = (__int128) value - origin;
+	__int128	q = shifted / interval;
+	__int128	start;
 
-	if (value == PG_INT64_MIN || pg_sub_s64_overflow(value, origin, &shifted) ||
-		pg_mul_s64_overflow(floor_div(shifted, interval), interval, &start) ||
-		pg_add_s64_overflow(start, origin, &start) || start < min)
+	if (shifted % interval != 0 && shifted < 0)
+		q--;
+	start = q * interval + origin;
+	if (start >= PG_INT64_MAX)
+		start -= interval;
+	if (value == PG_INT64_MIN || start < min)
 		return min;
-	return start;
+	return (int64) start;
 }
 
 /*
@@ -279,22 +279,24 @@ int64
 ts_time_slice_end(int64 start, int64 interval, Oid type)
 {
 	int64		max = ts_time_type_max(type);
-	int64		end;
+	__int128	origin = slice_origin(type);
+	__int128	end;
 
 	if (start == ts_time_type_min(type))
 	{
 		/* The first slice runs up to the aligned boundary after min. */
-		int64		origin = slice_origin(type);
-		int64		q = floor_div(start - origin, interval) + 1;
+		__int128	shifted = (__int128) start - origin;
+		__int128	q = shifted / interval;
 
-		if (pg_mul_s64_overflow(q, interval, &end) || pg_add_s64_overflow(end, origin, &end) ||
-			end >= max)
-			return PG_INT64_MAX;
-		return end;
+		if (shifted % interval != 0 && shifted < 0)
+			q--;
+		end = (q + 1) * interval + origin;
 	}
-	if (pg_add_s64_overflow(start, interval, &end) || end >= max)
+	else
+		end = (__int128) start + interval;
+	if (end >= max)
 		return PG_INT64_MAX;
-	return end;
+	return (int64) end;
 }
 
 /* Refuse time values no chunk can hold: infinities. */

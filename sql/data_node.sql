@@ -44,8 +44,9 @@ SELECT node_name, node_created, database_created, extension_created
   FROM add_data_node('dn_1', host => '127.0.0.1', database => 'dn_db1', if_not_exists => true);
 SELECT node_name, owner, host, port = current_setting('port')::int AS same_port, database, available
   FROM timeshard_information.data_nodes ORDER BY 1;
-SELECT srvname, srvoptions = ARRAY['host=127.0.0.1', 'port=' || current_setting('port'),
-                                   'dbname=' || replace(srvname, 'dn_', 'dn_db')] AS options_ok
+SELECT srvname, ARRAY(SELECT o FROM unnest(srvoptions) o WHERE o NOT LIKE 'node_uuid=%')
+                 = ARRAY['host=127.0.0.1', 'port=' || current_setting('port'),
+                         'dbname=' || replace(srvname, 'dn_', 'dn_db')] AS options_ok
   FROM pg_foreign_server ORDER BY 1;
 SELECT srvname, array_to_string(srvoptions, ',') ~ 'password' AS shows_password FROM pg_foreign_server ORDER BY 1;
 -- This database is now an access node of a distributed database named by its uuid.

@@ -300,6 +300,15 @@ BEGIN
     IF rel.relkind <> 'p' THEN
         RAISE EXCEPTION 'table % is not partitioned', hypertable USING ERRCODE = 'wrong_object_type';
     END IF;
+    -- Chunks are created in the associated schema with this function's
+    -- rights: the caller must be allowed to create there (timeshard's own
+    -- schema is where chunks go by default).
+    IF associated_schema <> 'timeshard_internal'
+       AND NOT has_schema_privilege(session_user, associated_schema, 'CREATE')
+       AND NOT (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) THEN
+        RAISE EXCEPTION 'permission denied for schema %', associated_schema
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
     INSERT INTO timeshard_catalog.hypertable
         (schema_name, table_name, associated_schema_name, associated_table_prefix, replication_factor)
         VALUES (rel.nspname, rel.relname, associated_schema, associated_prefix, -1)
@@ -871,3 +880,13 @@ RETURNS void AS 'MODULE_PATHNAME', 'ts_copy_chunk' LANGUAGE C VOLATILE;
 
 CREATE FUNCTION @extschema@.move_chunk(chunk regclass, source_node name, destination_node name)
 RETURNS void AS 'MODULE_PATHNAME', 'ts_move_chunk' LANGUAGE C VOLATILE;
+
+-- On a data node: the catalog id of the member hypertable schema.table, or
+-- NULL (the catalog itself is closed to PUBLIC; the owner of a hypertable
+-- who attaches a node may ask this).
+CREATE FUNCTION timeshard_internal.member_hypertable_id(schema_name name, table_name name)
+RETURNS integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT h.id FROM timeshard_catalog.hypertable h
+     WHERE h.schema_name = $1 AND h.table_name = $2 AND h.replication_factor = -1
+$$;

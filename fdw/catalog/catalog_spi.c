@@ -6,8 +6,9 @@
  * placement of chunks.  timeshard's own code reads and writes them on behalf
  * of any user, so it switches to the bootstrap superuser for the length of an
  * SPI session (like a SECURITY DEFINER function would), with every name in
- * its queries schema-qualified.  An error restores the user: transaction abort
- * resets the user id and security context.
+ * its queries schema-qualified and the search path narrowed to pg_catalog
+ * (so that no object of the caller's schemas runs with those rights).  An
+ * error restores the user and the path: transaction abort resets them.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -17,6 +18,8 @@
 #include "miscadmin.h"
 
 #include "catalog/catalog_spi.h"
+#include "catalog/namespace.h"
+#include "deparse.h"
 
 void
 ts_catalog_spi_connect(TsCatalogSpi *state)
@@ -24,6 +27,11 @@ ts_catalog_spi_connect(TsCatalogSpi *state)
 	GetUserIdAndSecContext(&state->saved_userid, &state->saved_sec_context);
 	SetUserIdAndSecContext(BOOTSTRAP_SUPERUSERID,
 						   state->saved_sec_context | SECURITY_LOCAL_USERID_CHANGE);
+	/*
+	 * Nothing of the caller's search_path: an operator or function of a
+	 * schema the caller controls would otherwise run with our rights.
+	 */
+	ts_push_catalog_search_path();
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 }
@@ -32,5 +40,6 @@ void
 ts_catalog_spi_finish(TsCatalogSpi *state)
 {
 	SPI_finish();
+	PopOverrideSearchPath();
 	SetUserIdAndSecContext(state->saved_userid, state->saved_sec_context);
 }

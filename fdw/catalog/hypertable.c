@@ -225,7 +225,7 @@ ts_hypertable_find_slice(TsHypertable *ht, int64 time)
 
 		if (time < s->start)
 			hi = mid - 1;
-		else if (time >= s->end)
+		else if (time >= s->end && s->end != PG_INT64_MAX)	/* the last slice has no end */
 			lo = mid + 1;
 		else
 			return s;

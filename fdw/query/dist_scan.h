@@ -69,7 +69,6 @@ typedef struct TsNodeShare
 	char	   *node_name;
 	Oid			serverid;
 	List	   *chunks;			/* TsChunk */
-	bool		all_chunks;		/* every chunk of the node: read the table */
 } TsNodeShare;
 
 extern List *ts_remote_query_pack(TsRemoteQuery *query);

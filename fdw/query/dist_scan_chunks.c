@@ -276,23 +276,11 @@ ts_dist_scan_assign_nodes(TsHypertable *ht, List *chunk_ids)
 		share_for(&shares, node)->chunks = lappend(share_for(&shares, node)->chunks, chunk);
 	}
 
-	/* A node that reads every chunk it holds can read the table itself. */
-	foreach(lc, shares)
-	{
-		TsNodeShare *share = (TsNodeShare *) lfirst(lc);
-		int			held = 0;
-		ListCell   *lc2;
-
-		foreach(lc2, ts_hypertable_all_chunks(ht))
-		{
-			TsChunk    *chunk = (TsChunk *) lfirst(lc2);
-			ListCell   *lc3;
-
-			foreach(lc3, chunk->data_nodes)
-				held += strcmp((char *) lfirst(lc3), share->node_name) == 0;
-		}
-		share->all_chunks = held == list_length(share->chunks);
-	}
+	/*
+	 * Each node reads exactly the chunks listed (never its whole member
+	 * hypertable: a replica it holds may be stale, or given up and not yet
+	 * dropped).
+	 */
 	list_sort(shares, compare_shares);
 	return shares;
 }

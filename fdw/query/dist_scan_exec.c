@@ -762,6 +762,7 @@ explain_scan(CustomScanState *node, List *ancestors, ExplainState *es)
 		plan_streams(state);
 	if (state->streams == NIL)
 		ExplainPropertyText("Data nodes", "none (every chunk excluded)", es);
+	ExplainOpenGroup("Data Nodes", "Data Nodes", false, es);
 	foreach(lc, state->streams)
 	{
 		NodeStream *stream = (NodeStream *) lfirst(lc);
@@ -830,6 +831,7 @@ explain_scan(CustomScanState *node, List *ancestors, ExplainState *es)
 			es->indent--;
 		ExplainCloseGroup("Data Node", NULL, true, es);
 	}
+	ExplainCloseGroup("Data Nodes", "Data Nodes", false, es);
 }
 
 static Node *

@@ -429,7 +429,12 @@ set_rel_pathlist(PlannerInfo *root, RelOptInfo *rel, Index rti, RangeTblEntry *r
 	if (!ts_guc_enable_per_data_node_queries || rte->rtekind != RTE_RELATION || !rte->inh ||
 		rel->reloptkind != RELOPT_BASEREL || IS_DUMMY_REL(rel))
 		return;
-	if (root->parse->commandType != CMD_SELECT || root->parse->rowMarks != NIL ||
+	/*
+	 * Reads of SELECT, and of INSERT ... SELECT (not the table written);
+	 * UPDATE/DELETE ... FROM need row marks of what they read.
+	 */
+	if ((root->parse->commandType != CMD_SELECT && root->parse->commandType != CMD_INSERT) ||
+		root->parse->rowMarks != NIL || rti == (Index) root->parse->resultRelation ||
 		!ts_extension_ready())
 		return;
 	ht = ts_hypertable_get(rte->relid);

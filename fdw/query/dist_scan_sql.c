@@ -6,10 +6,10 @@
  *	 WHERE <quals> GROUP BY <positions> HAVING <having>
  *	 ORDER BY <positions> LIMIT <n>
  *
- * The source is the node's member hypertable when the node reads every
- * chunk it holds (its own partition pruning then applies), otherwise the
- * UNION ALL of the chunks it reads, which the node's planner flattens into
- * one append of the chunks, just as for its hypertable.
+ * The source is the UNION ALL of the chunks the node reads, which the
+ * node's planner flattens into one append of the chunks, as for its
+ * hypertable (never the member hypertable itself: a replica the node holds
+ * may be stale, or given up and not yet dropped).
  *
  * DISTINCT ON (column) ORDER BY column, ... — "the latest row of every
  * device" — is answered by walking the column's index: a recursive query
@@ -78,24 +78,17 @@ append_from(StringInfo buf, SqlContext *cxt, TsNodeShare *share)
 {
 	ListCell   *lc;
 
-	appendStringInfoString(buf, " FROM ");
-	if (share->all_chunks)
-		appendStringInfo(buf, "%s.%s", quote_identifier(cxt->ht->schema_name),
-						 quote_identifier(cxt->ht->table_name));
-	else
+	appendStringInfoString(buf, " FROM (");
+	foreach(lc, share->chunks)
 	{
-		appendStringInfoChar(buf, '(');
-		foreach(lc, share->chunks)
-		{
-			TsChunk    *chunk = (TsChunk *) lfirst(lc);
+		TsChunk    *chunk = (TsChunk *) lfirst(lc);
 
-			appendStringInfo(buf, "%sSELECT ", foreach_current_index(lc) > 0 ? " UNION ALL " : "");
-			append_columns(buf, cxt->query, cxt->ht);
-			appendStringInfo(buf, " FROM %s.%s", quote_identifier(chunk->schema_name),
-							 quote_identifier(chunk->table_name));
-		}
-		appendStringInfoChar(buf, ')');
+		appendStringInfo(buf, "%sSELECT ", foreach_current_index(lc) > 0 ? " UNION ALL " : "");
+		append_columns(buf, cxt->query, cxt->ht);
+		appendStringInfo(buf, " FROM %s.%s", quote_identifier(chunk->schema_name),
+						 quote_identifier(chunk->table_name));
 	}
+	appendStringInfoChar(buf, ')');
 	appendStringInfo(buf, " AS %s", cxt->alias);
 }
 

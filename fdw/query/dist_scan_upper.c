@@ -560,7 +560,9 @@ add_distinct_paths(PlannerInfo *root, RelOptInfo *input_rel, RelOptInfo *output_
 		rows = estimate_num_groups(root, keys, input_rel->rows, NULL, NULL);
 	}
 	out_rows = rows;
-	if (query_limit(root) > 0 && needed == root->sort_pathkeys)
+	/* The first rows in the order of needed keys satisfy the ORDER BY too. */
+	if (query_limit(root) > 0 &&
+		(root->sort_pathkeys == NIL || pathkeys_contained_in(root->sort_pathkeys, needed)))
 	{
 		q.limit = (int64) query_limit(root);
 		out_rows = Min(rows, query_limit(root));

@@ -37,6 +37,7 @@
 #include "guc.h"
 #include "data_node.h"
 #include "remote/cache.h"
+#include "remote/ssl_params.h"
 
 static HTAB *conn_cache = NULL;
 
@@ -193,6 +194,7 @@ ts_conn_params_for_target(Oid serverid, Oid userid, const char *host, const char
 	HeapTuple	mapping = find_user_mapping(userid, serverid);
 	const char *user = NULL;
 	const char *password = NULL;
+	TsConnParams params;
 	ListCell   *lc;
 
 	foreach(lc, server->options)
@@ -221,7 +223,11 @@ ts_conn_params_for_target(Oid serverid, Oid userid, const char *host, const char
 	}
 	if (user == NULL)
 		user = GetUserNameFromId(userid, false);
-	return ts_conn_params_make(host, port, dbname, user, password);
+	params = ts_conn_params_make(host, port, dbname, user, password);
+	/* Certificates: a non-superuser only ever offers its own. */
+	ts_ssl_add_params(&params, user,
+					  superuser_arg(userid) || strcmp(user, GetUserNameFromId(userid, false)) == 0);
+	return params;
 }
 
 TsConnParams
@@ -261,13 +267,55 @@ ts_conn_open_checked(const char *node_name, TsConnParams *params, Oid userid,
 					 bool require_password, TsRemoteError *err)
 {
 	/* A node that does not answer within node_timeout is down for us. */
-	int			timeout = ts_guc_connect_timeout < 0 ? ts_guc_node_timeout
+	int			timeout = ts_guc_connect_timeout <= 0 ? ts_guc_node_timeout
 		: Min(ts_guc_connect_timeout, ts_guc_node_timeout);
-	TsConnection *conn = ts_conn_open(node_name, params, ts_deadline_after_ms(timeout), err);
+	TsConnection *conn;
 
-	if (conn == NULL)
+	/*
+	 * A non-superuser brings its own credentials: connecting as another
+	 * remote user needs that user's password in the mapping (never the
+	 * passfile's, which belongs to the server, nor a certificate); as itself,
+	 * its password may come from the passfile, and the rule below checks
+	 * one was used.
+	 */
+	if (require_password && !superuser_arg(userid) &&
+		ts_conn_params_get(params, "password") == NULL &&
+		ts_conn_params_get(params, "sslcert") == NULL &&
+		strcmp(ts_conn_params_get(params, "user"), GetUserNameFromId(userid, false)) != 0)
+	{
+		ts_remote_error_set(err, node_name, ERRCODE_S_R_E_PROHIBITED_SQL_STATEMENT_ATTEMPTED,
+							NULL, "password is required");
+		err->detail = pstrdup("Non-superusers must provide a password in the user mapping.");
+		err->hint = psprintf("Add one with ALTER USER MAPPING FOR %s SERVER %s OPTIONS (ADD password '...'), "
+							 "use a client certificate of the role, or have a superuser set "
+							 "password_required=false in the user mapping attributes.",
+							 quote_identifier(GetUserNameFromId(userid, false)),
+							 quote_identifier(node_name));
 		return NULL;
-	if (require_password && !superuser_arg(userid) && !PQconnectionUsedPassword(conn->pg))
+	}
+	conn = ts_conn_open(node_name, params, ts_deadline_after_ms(timeout), err);
+	if (conn == NULL)
+	{
+		const char *user = ts_conn_params_get(params, "user");
+
+		/* Say which certificate was looked for, if one would have been used. */
+		if (ts_ssl_enabled() && user != NULL && ts_conn_params_get(params, "sslcert") == NULL)
+		{
+			if (strcmp(user, GetUserNameFromId(userid, false)) != 0 && !superuser_arg(userid))
+				err->hint = psprintf("No client certificate is offered for user \"%s\": a role "
+									 "uses only its own.", user);
+			else
+				err->hint = psprintf("No client certificate for user \"%s\" was found: \"%s\" "
+									 "is missing.", user, ts_ssl_missing_file(user));
+		}
+		return NULL;
+	}
+	/*
+	 * A non-superuser authenticates by itself: with a password, or with its
+	 * own certificate (ts_ssl_add_params offers no other).
+	 */
+	if (require_password && !superuser_arg(userid) && !PQconnectionUsedPassword(conn->pg) &&
+		!(PQsslInUse(conn->pg) && ts_conn_params_get(params, "sslcert") != NULL))
 	{
 		ts_conn_close(conn);
 		ts_remote_error_set(err, node_name, ERRCODE_S_R_E_PROHIBITED_SQL_STATEMENT_ATTEMPTED,

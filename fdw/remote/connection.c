@@ -26,6 +26,7 @@
 #include "utils/timestamp.h"
 #include "utils/wait_event.h"
 
+#include "data_node.h"
 #include "guc.h"
 #include "remote/connection.h"
 
@@ -137,6 +138,8 @@ ts_conn_wait(TsConnection *conn, int events, TsRemoteError *err)
 static bool
 ts_conn_wait_failed(TsConnection *conn, TsRemoteError *err)
 {
+	/* Others in this backend need not wait for this node again. */
+	ts_data_node_note_failure(conn->node_name);
 	ts_remote_error_set(err, conn->node_name, ERRCODE_CONNECTION_FAILURE, NULL,
 						"data node \"%s\" does not answer", conn->node_name);
 	err->detail = psprintf("No answer within timeshard.node_timeout (%d ms), and a new "
@@ -265,7 +268,6 @@ ts_conn_open(const char *node_name, const TsConnParams *params, TimestampTz dead
 			ts_remote_error_set(err, node_name,
 								ERRCODE_SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
 								NULL, "could not connect to \"%s\"", node_name);
-			err->connection_lost = true;
 			err->names_node = true;
 			{
 				char	   *msg = pstrdup(PQerrorMessage(pg));
@@ -274,6 +276,17 @@ ts_conn_open(const char *node_name, const TsConnParams *params, TimestampTz dead
 				while (len > 0 && msg[len - 1] == '\n')
 					msg[--len] = '\0';
 				err->detail = msg;
+				/*
+				 * The node answered and refused us (authentication, SSL,
+				 * pg_hba.conf, no such database): it is up, and reading
+				 * elsewhere would hide the problem.  Anything else
+				 * (refused, timed out, unreachable) means it is down.
+				 */
+				err->connection_lost = strstr(msg, "FATAL") == NULL &&
+					strstr(msg, "SSL") == NULL && strstr(msg, "certificate") == NULL &&
+					strstr(msg, "password") == NULL && strstr(msg, "authentication") == NULL;
+				if (!err->connection_lost)
+					err->sqlstate = ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION;
 			}
 			PQfinish(pg);
 		}
@@ -532,4 +545,52 @@ ts_conn_exec_ok(TsConnection *conn, const char *sql, TimestampTz deadline,
 		return false;
 	PQclear(res);
 	return true;
+}
+
+/*
+ * Stop the command in flight (a COPY is ended with an error, a query is
+ * cancelled) and read what is left, so that the connection can be used
+ * again.  Returns whether it is idle within the deadline.
+ */
+bool
+ts_conn_cancel(TsConnection *conn, TimestampTz deadline)
+{
+	PGcancel   *cancel;
+	char		errbuf[256];
+
+	if (!ts_conn_is_ok(conn))
+		return false;
+	conn->release_cb = NULL;
+	(void) PQputCopyEnd(conn->pg, "canceled by the access node");
+	cancel = PQgetCancel(conn->pg);
+	if (cancel != NULL)
+	{
+		(void) PQcancel(cancel, errbuf, sizeof(errbuf));
+		PQfreeCancel(cancel);
+	}
+	for (;;)
+	{
+		PGresult   *res;
+
+		while (PQisBusy(conn->pg))
+		{
+			if (PQflush(conn->pg) < 0 ||
+				!wait_for_socket(conn->pg, WL_SOCKET_READABLE, deadline) ||
+				!PQconsumeInput(conn->pg))
+				return false;
+		}
+		res = PQgetResult(conn->pg);
+		if (res == NULL)
+			break;
+		if (PQresultStatus(res) == PGRES_COPY_OUT)
+		{
+			char	   *buf;
+
+			while (PQgetCopyData(conn->pg, &buf, 0) > 0)
+				PQfreemem(buf);
+		}
+		PQclear(res);
+	}
+	conn->busy = false;
+	return PQtransactionStatus(conn->pg) != PQTRANS_ACTIVE;
 }

@@ -66,6 +66,7 @@ extern bool ts_conn_exec_ok(TsConnection *conn, const char *sql, TimestampTz dea
 
 extern TimestampTz ts_deadline_after_ms(int ms);
 extern bool ts_conn_wait(TsConnection *conn, int events, TsRemoteError *err);
+extern bool ts_conn_cancel(TsConnection *conn, TimestampTz deadline);
 
 /* Is the data node alive (answers a new connection)?  Set by health.c. */
 typedef bool (*TsLivenessCheck) (const char *node_name);

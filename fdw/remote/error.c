@@ -12,7 +12,6 @@
 #include "mb/pg_wchar.h"
 #include "utils/elog.h"
 
-#include "data_node.h"
 #include "remote/error.h"
 
 static char *
@@ -118,9 +117,6 @@ ts_remote_error_set(TsRemoteError *err, const char *node_name, int sqlstate,
 void
 ts_remote_error_report(const TsRemoteError *err, int elevel)
 {
-	/* Others in this backend need not wait for this node again. */
-	if (err->connection_lost && err->node_name != NULL)
-		ts_data_node_note_failure(err->node_name);
 	ereport(elevel,
 			(errcode(err->sqlstate),
 			 err->names_node ? errmsg_internal("%s", err->message)

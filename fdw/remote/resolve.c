@@ -45,6 +45,7 @@
 #include "remote/cache.h"
 #include "remote/gid.h"
 #include "remote/resolve.h"
+#include "health.h"
 
 #define RESOLVE_TIMEOUT_MS 10000
 
@@ -243,7 +244,12 @@ ts_resolve_data_node(TsDataNode *node, bool *reached)
 		p->gid = (char *) lfirst(lc);
 		if (!ts_gid_parse(p->gid, &p->parsed))
 			continue;
-		p->running = TransactionIdIsInProgress(XidFromFullTransactionId(p->parsed.fxid));
+		/*
+		 * An id not handed out yet (a crash lost its assignment) cannot be
+		 * running: the transaction that had it aborted.
+		 */
+		p->running = FullTransactionIdPrecedes(p->parsed.fxid, ReadNextFullTransactionId()) &&
+			TransactionIdIsInProgress(XidFromFullTransactionId(p->parsed.fxid));
 		items = lappend(items, p);
 	}
 	/* 3. */
@@ -343,6 +349,10 @@ ts_resolve_all_data_nodes(void)
 		MemoryContext cxt = CurrentMemoryContext;
 		ResourceOwner owner = CurrentResourceOwner;
 		bool		reached;
+
+		/* A node the health checks find down would only make us wait. */
+		if (!ts_data_node_seems_up(node->name))
+			continue;
 
 		BeginInternalSubTransaction(NULL);
 		MemoryContextSwitchTo(cxt);

@@ -7,16 +7,20 @@
  * local transaction is), READ ONLY when the local one is.  Local
  * subtransactions are mirrored as savepoints s<level>, opened lazily.
  *
- * At local pre-commit every remote transaction commits (one phase: all
- * COMMITs are sent before any answer is read); if one fails, the local
- * transaction aborts.  On local abort every remote transaction is rolled
- * back; a connection in an unknown state (a command still running, a
- * BEGIN/COMMIT cut short) is closed instead, so it is never reused half-way.
+ * At local pre-commit, remote transactions that wrote are prepared and one
+ * commit record per prepared transaction is written in the local
+ * transaction (two-phase commit, presumed abort: see docs/transactions.md);
+ * those that only read commit in one phase.  After the local commit, COMMIT
+ * PREPARED goes to every node; what fails then is left to the resolver
+ * (resolve.c).  On local abort every remote transaction is rolled back; a
+ * connection in an unknown state (a command still running, a BEGIN/COMMIT
+ * cut short) is closed instead, so it is never reused half-way.
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "access/xlog.h"
 #include "miscadmin.h"
 #include "pgtime.h"
 #include "utils/builtins.h"
@@ -25,6 +29,7 @@
 
 #include "catalog/catalog_spi.h"
 #include "executor/spi.h"
+#include "data_node.h"
 #include "fault.h"
 #include "guc.h"
 #include "remote/cache.h"
@@ -42,6 +47,25 @@
 static bool callbacks_registered = false;
 
 static int	list_position(List *list, void *elem);
+
+/* "SET TimeZone = ..." making the node's TimeZone ours. */
+static char *
+timezone_sql(TsConnCacheEntry *entry)
+{
+	return psprintf("SET TimeZone = %s",
+					quote_literal_cstr(pg_get_timezone_name(session_timezone)));
+}
+
+/* Remember that the node's TimeZone is ours now. */
+static void
+note_timezone(TsConnCacheEntry *entry)
+{
+	const char *tz = pg_get_timezone_name(session_timezone);
+
+	if (entry->conn->timezone_sent)
+		pfree(entry->conn->timezone_sent);
+	entry->conn->timezone_sent = MemoryContextStrdup(TopMemoryContext, tz);
+}
 
 /* Keep the node's TimeZone equal to ours (it may change with SET). */
 static void
@@ -111,20 +135,50 @@ ts_remote_txn_connection_try(Oid serverid, Oid userid, bool write, TsRemoteError
 	if (entry->conn == NULL)
 		return NULL;
 	check_usable(entry);
-	sync_timezone(entry);
 
 	if (entry->xact_depth <= 0)
 	{
 		const char *sql = IsolationIsSerializable()
 			? "START TRANSACTION ISOLATION LEVEL SERIALIZABLE"
 			: "START TRANSACTION ISOLATION LEVEL REPEATABLE READ";
+		TsRemoteError start_err;
 
 		if (XactReadOnly)
 			sql = psprintf("%s READ ONLY", sql);
-		exec_xact_command(entry, sql);
+		/*
+		 * A cached connection to a node that died since looks fine until
+		 * used: the first command finds out.  Soft callers then get NULL
+		 * (their caller uses another node); the connection is dropped.
+		 */
+		if (err != NULL)
+		{
+			sql = psprintf("%s; %s", timezone_sql(entry), sql);
+			entry->changing_xact_state = true;
+			if (!ts_conn_exec_ok(entry->conn, sql, TS_NO_DEADLINE, &start_err))
+			{
+				if (start_err.connection_lost)
+				{
+					ts_data_node_note_failure(entry->node_name);
+					ts_conn_cache_disconnect(entry);
+					entry->changing_xact_state = false;
+					*err = start_err;
+					return NULL;
+				}
+				ts_remote_error_report(&start_err, ERROR);
+			}
+			entry->changing_xact_state = false;
+			note_timezone(entry);
+		}
+		else
+		{
+			sync_timezone(entry);
+			exec_xact_command(entry, sql);
+		}
 		entry->xact_depth = 1;
 		entry->wrote = false;
 	}
+	else
+		sync_timezone(entry);
 	while (entry->xact_depth < curlevel)
 	{
 		exec_xact_command(entry, psprintf("SAVEPOINT s%d", entry->xact_depth + 1));
@@ -201,7 +255,7 @@ open_entries(void)
  */
 static List *
 run_on_all(List *entries, List *sqls, TimestampTz deadline, const char *fault_first,
-		   bool *failed, TsRemoteError *first_err)
+		   bool *failed, TsRemoteError *first_err, TsFaultAction *fault)
 {
 	List	   *sent = NIL;
 	List	   *done = NIL;
@@ -246,7 +300,12 @@ run_on_all(List *entries, List *sqls, TimestampTz deadline, const char *fault_fi
 			*failed = true;
 		}
 		if (first && fault_first != NULL)
-			(void) ts_fault_at(fault_first, entry->conn);
+		{
+			TsFaultAction action = ts_fault_at(fault_first, entry->conn);
+
+			if (fault != NULL)
+				*fault = action;
+		}
 		first = false;
 	}
 	return done;
@@ -290,7 +349,7 @@ commit_one_phase(List *entries)
 	foreach(lc, entries)
 		check_usable((TsConnCacheEntry *) lfirst(lc));
 	done = run_on_all(entries, same_command(entries, "COMMIT TRANSACTION"), TS_NO_DEADLINE, NULL,
-					  &failed, &first_err);
+					  &failed, &first_err, NULL);
 	foreach(lc, done)
 	{
 		TsConnCacheEntry *entry = (TsConnCacheEntry *) lfirst(lc);
@@ -312,9 +371,14 @@ fault_before_commit(const char *point, TsConnection *conn)
 				 errmsg("fault injected at %s", point)));
 }
 
-/* One commit record per prepared transaction, in the local transaction. */
+/*
+ * One commit record per transaction to prepare, in the local transaction
+ * (invisible until it commits), flushed to disk before any PREPARE: after a
+ * crash the local transaction id in the GIDs is then known to be past (never
+ * handed out again, never taken for a running one).
+ */
 static void
-insert_commit_records(List *entries)
+insert_commit_records(List *entries, List *gids)
 {
 	StringInfoData sql;
 	TsCatalogSpi spi;
@@ -327,7 +391,8 @@ insert_commit_records(List *entries)
 		TsConnCacheEntry *entry = (TsConnCacheEntry *) lfirst(lc);
 
 		appendStringInfo(&sql, "%s(%s, %s)", foreach_current_index(lc) > 0 ? ", " : "",
-						 quote_literal_cstr(entry->prepared_gid), quote_literal_cstr(entry->node_name));
+						 quote_literal_cstr(list_nth(gids, foreach_current_index(lc))),
+						 quote_literal_cstr(entry->node_name));
 	}
 	PushActiveSnapshot(GetTransactionSnapshot());
 	ts_catalog_spi_connect(&spi);
@@ -335,6 +400,7 @@ insert_commit_records(List *entries)
 		elog(ERROR, "could not write the commit records of the distributed transaction");
 	ts_catalog_spi_finish(&spi);
 	PopActiveSnapshot();
+	XLogFlush(XactLastRecEnd);
 }
 
 /* The table of commit records (restore points lock it). */
@@ -364,9 +430,11 @@ pre_commit(void)
 	List	   *writers = NIL;
 	List	   *readers = NIL;
 	List	   *sqls = NIL;
+	List	   *gids = NIL;
 	List	   *prepared;
 	TsRemoteError first_err;
 	bool		failed;
+	TsFaultAction fault = TS_FAULT_NONE;
 	FullTransactionId fxid;
 	ListCell   *lc;
 
@@ -403,33 +471,34 @@ pre_commit(void)
 	{
 		TsConnCacheEntry *entry = (TsConnCacheEntry *) lfirst(lc);
 
-		entry->prepared_gid = MemoryContextStrdup(TopMemoryContext,
-												  ts_gid_make(fxid, entry->key.serverid,
-															  entry->key.userid));
-		sqls = lappend(sqls, psprintf("PREPARE TRANSACTION %s",
-									  quote_literal_cstr(entry->prepared_gid)));
+		gids = lappend(gids, ts_gid_make(fxid, entry->key.serverid, entry->key.userid));
+		sqls = lappend(sqls, psprintf("PREPARE TRANSACTION %s", quote_literal_cstr(llast(gids))));
 	}
 	fault_before_commit("before_prepare", ((TsConnCacheEntry *) linitial(writers))->conn);
-	prepared = run_on_all(writers, sqls, TS_NO_DEADLINE, "after_prepare_first", &failed, &first_err);
-	foreach(lc, writers)
+	insert_commit_records(writers, gids);
+	fault_before_commit("after_commit_record", ((TsConnCacheEntry *) linitial(writers))->conn);
+	prepared = run_on_all(writers, sqls, TS_NO_DEADLINE, "after_prepare_first", &failed, &first_err,
+						  &fault);
+	/*
+	 * Only what was prepared is finished on abort (ROLLBACK PREPARED); what
+	 * failed to prepare was rolled back by its node, and what is unknown
+	 * (the connection broke) is the resolver's.
+	 */
+	foreach(lc, prepared)
 	{
 		TsConnCacheEntry *entry = (TsConnCacheEntry *) lfirst(lc);
 
-		/* Not prepared: nothing to finish on that node. */
-		if (!list_member_ptr(prepared, entry))
-		{
-			pfree(entry->prepared_gid);
-			entry->prepared_gid = NULL;
-		}
-		else
-			entry->xact_depth = 0;
+		entry->prepared_gid = MemoryContextStrdup(TopMemoryContext,
+												  list_nth(gids, list_position(writers, entry)));
+		entry->xact_depth = 0;
 	}
 	if (failed)
 		ts_remote_error_report(&first_err, ERROR);
+	if (fault == TS_FAULT_ERROR)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONNECTION_FAILURE),
+				 errmsg("fault injected at after_prepare_first")));
 	fault_before_commit("after_prepare", ((TsConnCacheEntry *) linitial(writers))->conn);
-
-	insert_commit_records(writers);
-	fault_before_commit("after_commit_record", ((TsConnCacheEntry *) linitial(writers))->conn);
 
 	/* The decision must survive a crash even with synchronous_commit off. */
 	ForceSyncCommit();
@@ -470,8 +539,9 @@ commit_prepared(void)
 				(errmsg("fault injected at after_local_commit: COMMIT PREPARED not sent")));
 	else
 	{
+		TsFaultAction fault = TS_FAULT_NONE;
 		List	   *done = run_on_all(entries, sqls, ts_deadline_after_ms(CLEANUP_TIMEOUT_MS),
-									  "after_commit_prepared_first", &failed, &first_err);
+									  "after_commit_prepared_first", &failed, &first_err, &fault);
 
 		foreach(lc, entries)
 		{
@@ -488,7 +558,13 @@ commit_prepared(void)
 								 "remote_txn_heal_data_node(%s).",
 								 quote_literal_cstr(entry->node_name))));
 		}
-		(void) ts_fault_at("after_commit_prepared", ((TsConnCacheEntry *) linitial(entries))->conn);
+		if (fault == TS_FAULT_ERROR)
+			ereport(WARNING,
+					(errmsg("fault injected at after_commit_prepared_first")));
+		if (ts_fault_at("after_commit_prepared", ((TsConnCacheEntry *) linitial(entries))->conn) ==
+			TS_FAULT_ERROR)
+			ereport(WARNING,
+					(errmsg("fault injected at after_commit_prepared")));
 	}
 	RESUME_INTERRUPTS();
 }
@@ -645,9 +721,11 @@ remote_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 			check_usable(entry);
 			exec_xact_command(entry, psprintf("RELEASE SAVEPOINT s%d", curlevel));
 		}
-		else if (!entry->changing_xact_state && !entry->conn->busy &&
-				 ts_conn_is_ok(entry->conn))
+		else if (!entry->changing_xact_state && ts_conn_is_ok(entry->conn) &&
+				 (!entry->conn->busy ||
+				  ts_conn_cancel(entry->conn, ts_deadline_after_ms(CLEANUP_TIMEOUT_MS))))
 		{
+			/* (a command still running was cancelled: the savepoint undoes it) */
 			TsRemoteError err;
 			char	   *sql = psprintf("ROLLBACK TO SAVEPOINT s%d; RELEASE SAVEPOINT s%d",
 									   curlevel, curlevel);

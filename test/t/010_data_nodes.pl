@@ -74,7 +74,8 @@ is( $an->safe_psql('ts', q{
 		"dn2|$su|127.0.0.1|" . $dn2->port . "|ts|t"),
 	'timeshard_information.data_nodes lists both nodes');
 is( $an->safe_psql('ts', q{
-		SELECT srvname, srvoptions FROM pg_foreign_server ORDER BY 1}),
+		SELECT srvname, ARRAY(SELECT o FROM unnest(srvoptions) o WHERE o NOT LIKE 'node_uuid=%')
+		  FROM pg_foreign_server ORDER BY 1}),
 	join("\n",
 		"dn1|{host=127.0.0.1,port=" . $dn1->port . ",dbname=ts}",
 		"dn2|{host=127.0.0.1,port=" . $dn2->port . ",dbname=ts}"),
