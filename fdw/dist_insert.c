@@ -77,6 +77,15 @@ typedef struct LocalChunk
 	AttrMap    *map;			/* root's columns to the chunk's, when they differ */
 } LocalChunk;
 
+/* A chunk rows went to, with the streams of its replicas. */
+typedef struct Route
+{
+	TsChunk    *chunk;
+	List	   *streams;		/* NodeStream */
+} Route;
+
+#define ROUTES 16
+
 struct TsDistInsert
 {
 	MemoryContext mcxt;			/* what lives as long as the statement */
@@ -94,6 +103,9 @@ struct TsDistInsert
 	List	   *streams;		/* NodeStream */
 	TsChunk    *last_chunk;
 	List	   *last_streams;	/* NodeStream of last_chunk's replicas */
+	Route		routes[ROUTES];	/* chunks rows went to lately */
+	int			nroutes;
+	int			next_route;		/* the one to replace next */
 	uint64		rows;
 	MemoryContext row_cxt;
 	StringInfoData row;
@@ -473,6 +485,22 @@ insert_local(TsDistInsert *state, TsChunk *chunk, TupleTableSlot *slot)
  * Route one row (a slot of the root table's row type) to the data nodes of
  * its chunk (or, for a local hypertable, into its chunk).
  */
+static void
+remember_route(TsDistInsert *state, TsChunk *chunk, List *streams)
+{
+	Route	   *route;
+
+	if (state->nroutes < ROUTES)
+		route = &state->routes[state->nroutes++];
+	else
+	{
+		route = &state->routes[state->next_route];
+		state->next_route = (state->next_route + 1) % ROUTES;
+	}
+	route->chunk = chunk;
+	route->streams = streams;
+}
+
 void
 ts_dist_insert_row(TsDistInsert *state, TupleTableSlot *slot)
 {
@@ -495,12 +523,32 @@ ts_dist_insert_row(TsDistInsert *state, TupleTableSlot *slot)
 		space_isnull = slot->tts_isnull[ht->space_attno - 1];
 	}
 
-	/* Consecutive rows usually share their chunk. */
-	chunk = state->last_chunk;
-	if (chunk == NULL || time < chunk->time_start || time >= chunk->time_end ||
-		(ht->space_dim_id != 0 && chunk->space_remainder !=
-		 ts_space_remainder(space, space_isnull, ht->space_type, ht->space_collation,
-							chunk->space_modulus)))
+	/*
+	 * The chunks rows went to lately, with their streams: rows of a few
+	 * chunks interleave (devices in several space partitions), so a row
+	 * usually finds its chunk here without a catalog lookup.
+	 */
+	{
+		uint64		hash = ht->space_dim_id != 0
+			? ts_space_hash(space, space_isnull, ht->space_type, ht->space_collation) : 0;
+
+		chunk = NULL;
+		for (int i = 0; i < state->nroutes; i++)
+		{
+			TsChunk    *c = state->routes[i].chunk;
+
+			if (time >= c->time_start && (time < c->time_end || c->time_end == PG_INT64_MAX) &&
+				(ht->space_dim_id == 0 || c->space_modulus == 0 ||
+				 (int) (hash % (uint64) c->space_modulus) == c->space_remainder))
+			{
+				chunk = c;
+				if (!state->local && !state->upsert)
+					state->last_streams = state->routes[i].streams;
+				break;
+			}
+		}
+	}
+	if (chunk == NULL)
 	{
 		chunk = ts_chunk_find(ht, time, space, space_isnull);
 		if (chunk == NULL)
@@ -509,7 +557,10 @@ ts_dist_insert_row(TsDistInsert *state, TupleTableSlot *slot)
 			elog(ERROR, "no chunk for time " INT64_FORMAT " in hypertable \"%s\"", time,
 				 ht->table_name);
 		if (state->local || state->upsert)
+		{
 			state->last_chunk = chunk;
+			remember_route(state, chunk, NIL);
+		}
 		if (state->local)
 		{
 			insert_local(state, chunk, slot);
@@ -522,7 +573,6 @@ ts_dist_insert_row(TsDistInsert *state, TupleTableSlot *slot)
 			return;
 		}
 		state->last_chunk = chunk;
-		list_free(state->last_streams);
 		state->last_streams = NIL;
 		foreach(lc, ts_chunk_writable_replicas(ht, chunk))
 		{
@@ -532,6 +582,7 @@ ts_dist_insert_row(TsDistInsert *state, TupleTableSlot *slot)
 			state->last_streams = lappend(state->last_streams, stream);
 			MemoryContextSwitchTo(old);
 		}
+		remember_route(state, chunk, state->last_streams);
 	}
 
 	if (state->local)

@@ -313,20 +313,25 @@ ts_time_check_finite(int64 value, Oid type, const char *column)
 }
 
 /* The value's hash partition among modulus partitions. */
-int
-ts_space_remainder(Datum value, bool isnull, Oid type, Oid collation, int modulus)
+/* The hash of a space value, as PostgreSQL's hash partitioning computes it. */
+uint64
+ts_space_hash(Datum value, bool isnull, Oid type, Oid collation)
 {
 	TypeCacheEntry *tce = lookup_type_cache(type, TYPECACHE_HASH_EXTENDED_PROC_FINFO);
-	uint64		hash;
 
 	if (!OidIsValid(tce->hash_extended_proc))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_FUNCTION),
 				 errmsg("could not identify an extended hash function for type %s",
 						format_type_be(type))));
-	hash = compute_partition_hash_value(1, &tce->hash_extended_proc_finfo, &collation,
+	return compute_partition_hash_value(1, &tce->hash_extended_proc_finfo, &collation,
 										&value, &isnull);
-	return (int) (hash % (uint64) modulus);
+}
+
+int
+ts_space_remainder(Datum value, bool isnull, Oid type, Oid collation, int modulus)
+{
+	return (int) (ts_space_hash(value, isnull, type, collation) % (uint64) modulus);
 }
 
 PG_FUNCTION_INFO_V1(internal_to_timestamptz);

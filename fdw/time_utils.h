@@ -24,6 +24,7 @@ extern int64 ts_interval_to_internal(Datum interval, Oid interval_type, Oid time
 extern int64 ts_time_slice_start(int64 value, int64 interval, Oid type);
 extern int64 ts_time_slice_end(int64 start, int64 interval, Oid type);
 extern void ts_time_check_finite(int64 value, Oid type, const char *column);
+extern uint64 ts_space_hash(Datum value, bool isnull, Oid type, Oid collation);
 extern int	ts_space_remainder(Datum value, bool isnull, Oid type, Oid collation, int modulus);
 
 #endif							/* TIMESHARD_TIME_UTILS_H */
