@@ -35,6 +35,7 @@
 #include "guc.h"
 #include "data_node.h"
 #include "health.h"
+#include "job_runner.h"
 #include "remote/resolve.h"
 #include "replicate.h"
 #include "registry.h"
@@ -65,6 +66,10 @@ extension_installed(char **dbname)
 
 static TimestampTz last_resolve = 0;
 static TimestampTz last_health = 0;
+static TimestampTz last_purge = 0;
+
+/* Purge finished jobs at most this often. */
+#define JOB_PURGE_INTERVAL_MS 60000
 
 typedef bool (*WorkUnit) (void *arg);
 
@@ -210,6 +215,9 @@ health_round(void)
 	{
 		BackArg		arg = {(char *) lfirst(lc), 0};
 
+		/* Its jobs first (a deferred ADD COLUMN before rows are copied). */
+		if (ts_guc_deliver_before_available && !ts_job_runner_deliver(arg.name))
+			continue;
 		while (run_unit(refresh_unit, arg.name))
 			arg.refreshed++;
 		(void) run_unit(bring_back_unit, &arg);
@@ -233,6 +241,7 @@ timeshard_worker_main(Datum main_arg)
 	Oid			dboid = DatumGetObjectId(main_arg);
 	uint32		generation = 0;
 	char	   *dbname = NULL;
+	long		next_job_ms = -1;
 
 	ts_bgw_setup_signals();
 
@@ -274,6 +283,8 @@ timeshard_worker_main(Datum main_arg)
 
 			timeout = Min(timeout, Max(until, 0));
 		}
+		if (next_job_ms >= 0)
+			timeout = Min(timeout, next_job_ms);
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
 						 timeout, PG_WAIT_EXTENSION);
 		ResetLatch(MyLatch);
@@ -308,6 +319,19 @@ timeshard_worker_main(Datum main_arg)
 			pgstat_report_activity(STATE_RUNNING, "resolving prepared transactions");
 			(void) run_unit(resolve_unit, NULL);
 			last_resolve = GetCurrentTimestamp();
+		}
+
+		/*
+		 * Jobs every time round: a new one wakes the worker, but waits on
+		 * data nodes above may have consumed that wake-up.  A round that ran
+		 * jobs is followed by another at once.
+		 */
+		pgstat_report_activity(STATE_RUNNING, "running distributed_exec jobs");
+		(void) ts_job_runner_round(&next_job_ms);
+		if (TimestampDifferenceExceeds(last_purge, GetCurrentTimestamp(), JOB_PURGE_INTERVAL_MS))
+		{
+			ts_job_runner_purge();
+			last_purge = GetCurrentTimestamp();
 		}
 		pgstat_report_activity(STATE_IDLE, NULL);
 	}

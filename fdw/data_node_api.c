@@ -33,6 +33,7 @@
 #include "replicate.h"
 #include "remote/ssl_params.h"
 #include "data_node_api.h"
+#include "jobs/jobs.h"
 #include "data_node_join.h"
 #include "guc.h"
 #include "membership.h"
@@ -630,7 +631,9 @@ alter_data_node(PG_FUNCTION_ARGS)
 		AlterForeignServer(stmt);
 		CommandCounterIncrement();
 	}
-	if (!PG_ARGISNULL(4) && available != node->available)
+	/* Jobs still open for the node: the worker may deliver them first. */
+	if (!PG_ARGISNULL(4) && available != node->available &&
+		!(available && ts_job_hand_to_worker(node)))
 	{
 		/* Back in service: what it holds beyond its replicas goes first. */
 		if (available)

@@ -46,6 +46,8 @@
 #include "analyze.h"
 #include "ddl.h"
 #include "dist_exec.h"
+#include "guc.h"
+#include "jobs/jobs.h"
 #include "hypertable_drop.h"
 #include "member_ddl.h"
 #include "remote/txn.h"
@@ -90,9 +92,14 @@ not_supported(const char *what, TsHypertable *ht)
 			 errhint("Use distributed_exec() for statements timeshard does not propagate.")));
 }
 
-/* The hypertable's data nodes; all must be available. */
+/*
+ * The hypertable's data nodes that the command runs on now.  An unavailable
+ * one fails the command — unless deferred is given and
+ * timeshard.defer_ddl_to_unavailable_nodes is on: then it goes to
+ * *deferred, for a job (jobs/defer.c).
+ */
 static List *
-ddl_nodes(TsHypertable *ht)
+ddl_nodes_deferring(TsHypertable *ht, List **deferred)
 {
 	List	   *nodes = NIL;
 	ListCell   *lc;
@@ -101,35 +108,62 @@ ddl_nodes(TsHypertable *ht)
 	{
 		TsDataNode *node = ts_data_node_get(((TsHypertableNode *) lfirst(lc))->name, false);
 
-		if (!node->available)
+		if (!node->available && deferred != NULL && ts_guc_defer_ddl_to_unavailable_nodes)
+			*deferred = lappend(*deferred, node);
+		else if (!node->available)
 			ereport(ERROR,
 					(errcode(ERRCODE_CONNECTION_EXCEPTION),
 					 errmsg("some data nodes are not available for DDL commands"),
 					 errdetail("Data node \"%s\" of hypertable \"%s\" is not available.",
 							   node->name, ht->table_name),
-					 errhint("Make the data node available again, or detach it from the hypertable.")));
-		nodes = lappend(nodes, node);
+					 errhint("Make the data node available again, detach it from the hypertable, "
+							 "or set timeshard.defer_ddl_to_unavailable_nodes to queue its part "
+							 "as a job.")));
+		else
+			nodes = lappend(nodes, node);
 	}
 	return nodes;
+}
+
+/* The hypertable's data nodes; all must be available. */
+static List *
+ddl_nodes(TsHypertable *ht)
+{
+	return ddl_nodes_deferring(ht, NULL);
+}
+
+/*
+ * Run sql on the hypertable's data nodes with search_path (NULL: pg_catalog);
+ * the unavailable nodes' part may be deferred.
+ */
+static void
+forward_deferrable(TsHypertable *ht, const char *sql, const char *search_path)
+{
+	List	   *deferred = NIL;
+	List	   *nodes = ddl_nodes_deferring(ht, &deferred);
+
+	if (nodes != NIL)
+		ts_dist_exec_in_txn(nodes, sql, search_path);
+	ts_job_defer(deferred, sql, search_path ? search_path : "pg_catalog", true);
 }
 
 /* Run sql on every data node of the hypertable, with the caller's search_path. */
 static void
 forward(TsHypertable *ht, const char *sql)
 {
-	ts_dist_exec_in_txn(ddl_nodes(ht), sql, GetConfigOption("search_path", false, false));
+	forward_deferrable(ht, sql, GetConfigOption("search_path", false, false));
 }
 
 /* On the data nodes: give the chunks the member hypertable's owner and privileges. */
 static void
 sync_chunk_privileges(TsHypertable *ht)
 {
-	ts_dist_exec_in_txn(ddl_nodes(ht),
-						psprintf("SELECT timeshard_internal.sync_chunk_privileges(%s)",
-								 quote_literal_cstr(psprintf("%s.%s",
-															 quote_identifier(ht->schema_name),
-															 quote_identifier(ht->table_name)))),
-						NULL);
+	forward_deferrable(ht,
+					   psprintf("SELECT timeshard_internal.sync_chunk_privileges(%s)",
+								quote_literal_cstr(psprintf("%s.%s",
+															quote_identifier(ht->schema_name),
+															quote_identifier(ht->table_name)))),
+					   NULL);
 }
 
 /*
@@ -435,8 +469,10 @@ handle_truncate(TsUtilityCall *call, TruncateStmt *stmt)
 		if (pg_class_aclcheck(ht->relid, GetUserId(), ACL_TRUNCATE) != ACLCHECK_OK)
 			aclcheck_error(ACLCHECK_NO_PRIV, OBJECT_TABLE, ht->table_name);
 		LockRelationOid(ht->relid, AccessExclusiveLock);
-		forward(ht, psprintf("TRUNCATE %s.%s", quote_identifier(ht->schema_name),
-							 quote_identifier(ht->table_name)));
+		ts_dist_exec_in_txn(ddl_nodes(ht),
+							psprintf("TRUNCATE %s.%s", quote_identifier(ht->schema_name),
+									 quote_identifier(ht->table_name)),
+							GetConfigOption("search_path", false, false));
 		foreach(lc2, ts_hypertable_load_chunks(ht, false))
 			ts_chunk_drop(ht, (TsChunk *) lfirst(lc2));
 		ts_hypertable_invalidate(ht->relid);

@@ -29,13 +29,18 @@
 #include "catalog/metadata.h"
 #include "data_node.h"
 #include "dist_exec.h"
+#include "guc.h"
+#include "jobs/jobs.h"
 #include "remote/txn.h"
 
 PG_FUNCTION_INFO_V1(distributed_exec);
 
-/* The nodes a command may run on: listed (or all), usable by the caller. */
+/*
+ * The nodes a command is for: listed (or all), each usable by the caller
+ * (USAGE on its foreign server).  Available or not.
+ */
 List *
-ts_dist_exec_target_nodes(ArrayType *node_list, const char *what)
+ts_dist_exec_listed_nodes(ArrayType *node_list, const char *what)
 {
 	List	   *nodes;
 	ListCell   *lc;
@@ -64,12 +69,35 @@ ts_dist_exec_target_nodes(ArrayType *node_list, const char *what)
 					 errhint("GRANT USAGE ON FOREIGN SERVER %s TO %s;",
 							 quote_identifier(node->name),
 							 quote_identifier(GetUserNameFromId(GetUserId(), false)))));
+	}
+	return nodes;
+}
+
+/* The error for a command that needs an unavailable node. */
+void
+ts_dist_exec_unavailable_error(TsDataNode *node)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_CONNECTION_EXCEPTION),
+			 errmsg("data node \"%s\" is not available", node->name),
+			 errhint("Leave it out of the node list, make it available again with "
+					 "alter_data_node(), or set timeshard.defer_ddl_to_unavailable_nodes "
+					 "to queue its part as a job.")));
+}
+
+/* The listed nodes, which must all be available. */
+List *
+ts_dist_exec_target_nodes(ArrayType *node_list, const char *what)
+{
+	List	   *nodes = ts_dist_exec_listed_nodes(node_list, what);
+	ListCell   *lc;
+
+	foreach(lc, nodes)
+	{
+		TsDataNode *node = (TsDataNode *) lfirst(lc);
+
 		if (!node->available)
-			ereport(ERROR,
-					(errcode(ERRCODE_CONNECTION_EXCEPTION),
-					 errmsg("data node \"%s\" is not available", node->name),
-					 errhint("Leave it out of the node list, or make it available again "
-							 "with alter_data_node().")));
+			ts_dist_exec_unavailable_error(node);
 	}
 	return nodes;
 }
@@ -162,52 +190,16 @@ ts_dist_exec_in_txn(List *nodes, const char *sql, const char *search_path)
 }
 
 /*
- * Refuse what would take the nodes' sessions away from the distributed
- * transaction (BEGIN, COMMIT, ROLLBACK, PREPARE TRANSACTION, ...) or from
- * the protocol (COPY to or from the client).  The statements are parsed
- * here (not analyzed: their objects live on the nodes).
+ * Refuse an empty command, and what would take the nodes' sessions away from
+ * the distributed transaction (BEGIN, COMMIT, ROLLBACK, PREPARE TRANSACTION,
+ * ...) or from the protocol (COPY to or from the client).  The statements
+ * are parsed here (not analyzed: their objects live on the nodes).  "what"
+ * names the function in messages.
  */
-static void
-check_statements(const char *query)
+void
+ts_dist_exec_check_command(const char *query, const char *what)
 {
-	List	   *stmts = raw_parser(query, RAW_PARSE_DEFAULT);
-	ListCell   *lc;
-
-	foreach(lc, stmts)
-	{
-		Node	   *stmt = ((RawStmt *) lfirst(lc))->stmt;
-
-		if (IsA(stmt, TransactionStmt))
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("%s is not allowed in distributed_exec()",
-							CreateCommandName(stmt)),
-					 errdetail("The statement runs inside the distributed transaction, which "
-							   "timeshard commits or rolls back with the local one."),
-					 errhint("Commit or roll back the local transaction instead.")));
-		if (IsA(stmt, CopyStmt) && ((CopyStmt *) stmt)->filename == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-					 errmsg("cannot COPY to/from client in distributed_exec()"),
-					 errhint("Copy to or from a file on the data node, or use INSERT.")));
-	}
-}
-
-/*
- * CALL distributed_exec(query text, node_list name[] = NULL,
- *						 transactional boolean = true)
- */
-Datum
-distributed_exec(PG_FUNCTION_ARGS)
-{
-	char	   *query = PG_ARGISNULL(0) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(0));
-	ArrayType  *node_list = PG_ARGISNULL(1) ? NULL : PG_GETARG_ARRAYTYPE_P(1);
-	bool		transactional = PG_ARGISNULL(2) ? true : PG_GETARG_BOOL(2);
-	const char *search_path = GetConfigOption("search_path", false, false);
-	char	   *set_path;
-	List	   *nodes;
-	List	   *conns = NIL;
-	List	   *sqls = NIL;
+	List	   *stmts;
 	ListCell   *lc;
 
 	if (query == NULL || query[strspn(query, " \t\r\n;")] == '\0')
@@ -215,27 +207,41 @@ distributed_exec(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("empty command string"),
 				 errhint("Pass the SQL statement to run on the data nodes.")));
-	if (!transactional &&
-		(IsTransactionBlock() ||
-		 (fcinfo->context && IsA(fcinfo->context, CallContext) &&
-		  ((CallContext *) fcinfo->context)->atomic)))
-		ereport(ERROR,
-				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
-				 errmsg("distributed_exec() cannot run inside a transaction block"),
-				 errdetail("With transactional => false the command runs outside any transaction on the data nodes."),
-				 errhint("Call it on its own, outside BEGIN ... COMMIT.")));
-	check_statements(query);
-	nodes = ts_dist_exec_target_nodes(node_list, "distributed_exec()");
-
-	if (transactional)
+	stmts = raw_parser(query, RAW_PARSE_DEFAULT);
+	foreach(lc, stmts)
 	{
-		ts_dist_exec_in_txn(nodes, query, search_path);
-		PG_RETURN_VOID();
-	}
+		Node	   *stmt = ((RawStmt *) lfirst(lc))->stmt;
 
-	/* Outside a transaction: one statement per round trip. */
-	set_path = psprintf("SELECT pg_catalog.set_config('search_path', %s, false)",
-						quote_literal_cstr(search_path));
+		if (IsA(stmt, TransactionStmt))
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("%s is not allowed in %s",
+							CreateCommandName(stmt), what),
+					 errdetail("The statement runs inside the distributed transaction, which "
+							   "timeshard commits or rolls back with the local one."),
+					 errhint("Commit or roll back the local transaction instead.")));
+		if (IsA(stmt, CopyStmt) && ((CopyStmt *) stmt)->filename == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("cannot COPY to/from client in %s", what),
+					 errhint("Copy to or from a file on the data node, or use INSERT.")));
+	}
+}
+
+/*
+ * Run a statement on the nodes outside any transaction there (autocommit),
+ * as the current user with search_path set for the session, one node after
+ * the other having been sent; the connections get the pinned path back.
+ */
+void
+ts_dist_exec_autocommit(List *nodes, const char *query, const char *search_path)
+{
+	char	   *set_path = psprintf("SELECT pg_catalog.set_config('search_path', %s, false)",
+									quote_literal_cstr(search_path));
+	List	   *conns = NIL;
+	List	   *sqls = NIL;
+	ListCell   *lc;
+
 	foreach(lc, nodes)
 	{
 		TsDataNode *node = (TsDataNode *) lfirst(lc);
@@ -243,7 +249,7 @@ distributed_exec(PG_FUNCTION_ARGS)
 
 		exec_one(conn, set_path);
 		conns = lappend(conns, conn);
-		sqls = lappend(sqls, query);
+		sqls = lappend(sqls, (char *) query);
 	}
 	PG_TRY();
 	{
@@ -262,5 +268,57 @@ distributed_exec(PG_FUNCTION_ARGS)
 		}
 	}
 	PG_END_TRY();
+}
+
+/*
+ * CALL distributed_exec(query text, node_list name[] = NULL,
+ *						 transactional boolean = true)
+ */
+Datum
+distributed_exec(PG_FUNCTION_ARGS)
+{
+	char	   *query = PG_ARGISNULL(0) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(0));
+	ArrayType  *node_list = PG_ARGISNULL(1) ? NULL : PG_GETARG_ARRAYTYPE_P(1);
+	bool		transactional = PG_ARGISNULL(2) ? true : PG_GETARG_BOOL(2);
+	const char *search_path = GetConfigOption("search_path", false, false);
+	List	   *nodes = NIL;
+	List	   *unavailable = NIL;
+	ListCell   *lc;
+
+	ts_dist_exec_check_command(query, "distributed_exec()");
+	if (!transactional &&
+		(IsTransactionBlock() ||
+		 (fcinfo->context && IsA(fcinfo->context, CallContext) &&
+		  ((CallContext *) fcinfo->context)->atomic)))
+		ereport(ERROR,
+				(errcode(ERRCODE_ACTIVE_SQL_TRANSACTION),
+				 errmsg("distributed_exec() cannot run inside a transaction block"),
+				 errdetail("With transactional => false the command runs outside any transaction on the data nodes."),
+				 errhint("Call it on its own, outside BEGIN ... COMMIT.")));
+
+	/* Unavailable nodes fail the call, or get their part as a job. */
+	foreach(lc, ts_dist_exec_listed_nodes(node_list, "distributed_exec()"))
+	{
+		TsDataNode *node = (TsDataNode *) lfirst(lc);
+
+		if (node->available)
+			nodes = lappend(nodes, node);
+		else if (ts_guc_defer_ddl_to_unavailable_nodes)
+			unavailable = lappend(unavailable, node);
+		else
+			ts_dist_exec_unavailable_error(node);
+	}
+
+	if (transactional)
+	{
+		if (nodes != NIL)
+			ts_dist_exec_in_txn(nodes, query, search_path);
+		ts_job_defer(unavailable, query, search_path, true);
+		PG_RETURN_VOID();
+	}
+	/* Outside a transaction there; the job commits with the call. */
+	if (nodes != NIL)
+		ts_dist_exec_autocommit(nodes, query, search_path);
+	ts_job_defer(unavailable, query, search_path, false);
 	PG_RETURN_VOID();
 }

@@ -248,6 +248,27 @@ ts_failover_forget(const char *node_name)
 }
 
 /*
+ * Leave the node's return to the worker, as if it had failed it over: it is
+ * made available once it answers and its jobs have run (jobs/defer.c).
+ */
+void
+ts_failover_hand_back(const char *node_name)
+{
+	TsCatalogSpi spi;
+	Oid			types[1] = {NAMEOID};
+	Datum		values[1];
+
+	values[0] = DirectFunctionCall1(namein, CStringGetDatum(node_name));
+	ts_catalog_spi_connect(&spi);
+	if (SPI_execute_with_args("INSERT INTO timeshard_catalog.data_node_status AS s "
+							  "(node_name, status, failed_over) VALUES ($1, 'unknown', true) "
+							  "ON CONFLICT (node_name) DO UPDATE SET failed_over = true",
+							  1, types, values, NULL, false, 0) != SPI_OK_INSERT)
+		elog(ERROR, "could not hand data node \"%s\" back to the worker", node_name);
+	ts_catalog_spi_finish(&spi);
+}
+
+/*
  * A node that failed over and answers again: its stale replicas were
  * refreshed (by the caller, one transaction per chunk); now it serves.
  */

@@ -31,6 +31,11 @@ int			ts_guc_rereplicate_after = 60000;
 char	   *ts_guc_ssl_dir = NULL;
 char	   *ts_guc_ssl_root_cert = NULL;
 int			ts_guc_txn_resolve_interval = 10000;
+int			ts_guc_job_retry_interval = 5000;
+int			ts_guc_job_max_attempts = 10;
+int			ts_guc_job_retention = 7 * 24 * 3600;
+bool		ts_guc_deliver_before_available = true;
+bool		ts_guc_defer_ddl_to_unavailable_nodes = false;
 
 static const struct config_enum_entry distributed_default_options[] = {
 	{"auto", TS_DISTRIBUTED_DEFAULT_AUTO, false},
@@ -212,6 +217,54 @@ ts_guc_init(void)
 							   PGC_SIGHUP,
 							   0,
 							   NULL, NULL, NULL);
+
+	DefineCustomIntVariable("timeshard.job_retry_interval",
+							"Wait before a distributed_exec job that failed on a data node is tried "
+							"again there.",
+							"Doubles with each failed attempt, up to 5 minutes.",
+							&ts_guc_job_retry_interval,
+							5000, 1, INT_MAX,
+							PGC_SIGHUP,
+							GUC_UNIT_MS,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("timeshard.job_max_attempts",
+							"Failed attempts on a reachable data node after which a job fails "
+							"there for good.",
+							NULL,
+							&ts_guc_job_max_attempts,
+							10, 1, 1000000,
+							PGC_SIGHUP,
+							0,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("timeshard.job_retention",
+							"How long finished distributed_exec jobs are kept.",
+							"-1 keeps them forever.",
+							&ts_guc_job_retention,
+							7 * 24 * 3600, -1, INT_MAX,
+							PGC_SIGHUP,
+							GUC_UNIT_S,
+							NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("timeshard.deliver_before_available",
+							 "Run a data node's pending jobs before it is made available again.",
+							 "So a node never serves with a schema behind the others.",
+							 &ts_guc_deliver_before_available,
+							 true,
+							 PGC_SIGHUP,
+							 0,
+							 NULL, NULL, NULL);
+
+	DefineCustomBoolVariable("timeshard.defer_ddl_to_unavailable_nodes",
+							 "Apply distributed_exec and DDL on distributed hypertables to the "
+							 "available data nodes and queue the unavailable nodes' part as a job.",
+							 "Off: such commands fail, naming the unavailable node.",
+							 &ts_guc_defer_ddl_to_unavailable_nodes,
+							 false,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
 
 	DefineCustomStringVariable("timeshard.debug_fault",
 							   "Injects a fault in the commit protocol (tests only).",

@@ -31,6 +31,11 @@ extern PGDLLIMPORT int ts_guc_failover_threshold;
 extern PGDLLIMPORT int ts_guc_rereplicate_after;
 extern PGDLLIMPORT char *ts_guc_ssl_dir;
 extern PGDLLIMPORT char *ts_guc_ssl_root_cert;
+extern PGDLLIMPORT int ts_guc_job_retry_interval;
+extern PGDLLIMPORT int ts_guc_job_max_attempts;
+extern PGDLLIMPORT int ts_guc_job_retention;
+extern PGDLLIMPORT bool ts_guc_deliver_before_available;
+extern PGDLLIMPORT bool ts_guc_defer_ddl_to_unavailable_nodes;
 
 extern void ts_guc_init(void);
 

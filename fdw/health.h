@@ -28,6 +28,7 @@ extern void ts_failover_bring_back(TsDataNode *node, int refreshed);
 extern bool ts_data_node_seems_up(const char *node_name);
 extern bool ts_data_node_answered_since(const char *node_name, TimestampTz since);
 extern void ts_failover_forget(const char *node_name);
+extern void ts_failover_hand_back(const char *node_name);
 extern void ts_data_node_event(const char *node_name, const char *event, const char *detail);
 extern void ts_data_node_set_available(TsDataNode *node, bool available, const char *reason);
 

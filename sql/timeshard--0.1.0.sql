@@ -890,3 +890,103 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
     SELECT h.id FROM timeshard_catalog.hypertable h
      WHERE h.schema_name = $1 AND h.table_name = $2 AND h.replication_factor = -1
 $$;
+
+---------------------------------------------------------------------------
+-- The distributed_exec job queue (fdw/jobs/, bgworker/job_runner.c)
+---------------------------------------------------------------------------
+-- A job is a command for some data nodes, run by the worker as the role that
+-- submitted it; one job_node row per target node tracks it there.  Nobody but
+-- timeshard's own code reads or writes these tables: a row would run as the
+-- role it names.
+
+CREATE TABLE timeshard_catalog.job (
+    id bigserial PRIMARY KEY,
+    command text NOT NULL,
+    node_list name[] NOT NULL,
+    submitted_by oid NOT NULL,
+    search_path text NOT NULL,
+    transactional boolean NOT NULL DEFAULT true,
+    submitted_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    cancelled_at timestamptz
+);
+REVOKE ALL ON timeshard_catalog.job FROM PUBLIC;
+REVOKE ALL ON SEQUENCE timeshard_catalog.job_id_seq FROM PUBLIC;
+
+CREATE TABLE timeshard_catalog.job_node (
+    job_id bigint NOT NULL REFERENCES timeshard_catalog.job (id) ON DELETE CASCADE,
+    node_name name NOT NULL,
+    status text NOT NULL DEFAULT 'pending'
+        CHECK (status IN ('pending', 'running', 'succeeded', 'failed', 'cancelled')),
+    attempts integer NOT NULL DEFAULT 0,
+    last_error text,
+    next_attempt_at timestamptz NOT NULL DEFAULT '-infinity',
+    started_at timestamptz,
+    finished_at timestamptz,
+    PRIMARY KEY (job_id, node_name)
+);
+REVOKE ALL ON timeshard_catalog.job_node FROM PUBLIC;
+-- The worker's question: each node's next job.
+CREATE INDEX job_node_open ON timeshard_catalog.job_node (node_name, job_id)
+ WHERE status IN ('pending', 'running');
+
+-- Each job's overall status, and when it reached it (one place for the
+-- views, wait_for_distributed_exec_job and the purge).
+CREATE VIEW timeshard_catalog.job_state AS
+SELECT j.id AS job_id,
+       CASE WHEN j.cancelled_at IS NOT NULL THEN 'cancelled'
+            WHEN n.failed > 0 THEN 'failed'
+            WHEN n.succeeded = n.total THEN 'succeeded'
+            WHEN n.running > 0 THEN 'running'
+            ELSE 'pending' END AS status,
+       CASE WHEN j.cancelled_at IS NOT NULL THEN j.cancelled_at
+            WHEN n.failed > 0 OR n.succeeded = n.total THEN n.last_finished END AS finished_at
+  FROM timeshard_catalog.job j
+ CROSS JOIN LATERAL (
+       SELECT pg_catalog.count(*) AS total,
+              pg_catalog.count(*) FILTER (WHERE jn.status = 'succeeded') AS succeeded,
+              pg_catalog.count(*) FILTER (WHERE jn.status = 'failed') AS failed,
+              pg_catalog.count(*) FILTER (WHERE jn.status = 'running') AS running,
+              pg_catalog.max(jn.finished_at) AS last_finished
+         FROM timeshard_catalog.job_node jn WHERE jn.job_id = j.id) n;
+REVOKE ALL ON timeshard_catalog.job_state FROM PUBLIC;
+
+-- A role sees its own jobs; a superuser sees all.
+CREATE VIEW timeshard_information.jobs WITH (security_barrier) AS
+SELECT j.id AS job_id,
+       j.command,
+       j.node_list,
+       COALESCE(r.rolname, j.submitted_by::text::name) AS submitted_by,
+       j.submitted_at,
+       s.status,
+       s.finished_at
+  FROM timeshard_catalog.job j
+  JOIN timeshard_catalog.job_state s ON s.job_id = j.id
+  LEFT JOIN pg_catalog.pg_roles r ON r.oid = j.submitted_by
+ WHERE r.rolname = CURRENT_USER
+    OR (SELECT u.rolsuper FROM pg_catalog.pg_roles u WHERE u.rolname = CURRENT_USER)
+ ORDER BY j.id;
+
+CREATE VIEW timeshard_information.job_nodes WITH (security_barrier) AS
+SELECT n.job_id,
+       n.node_name,
+       n.status,
+       n.attempts,
+       n.last_error,
+       n.started_at,
+       n.finished_at
+  FROM timeshard_catalog.job_node n
+  JOIN timeshard_catalog.job j ON j.id = n.job_id
+  LEFT JOIN pg_catalog.pg_roles r ON r.oid = j.submitted_by
+ WHERE r.rolname = CURRENT_USER
+    OR (SELECT u.rolsuper FROM pg_catalog.pg_roles u WHERE u.rolname = CURRENT_USER)
+ ORDER BY n.job_id, n.node_name;
+GRANT SELECT ON timeshard_information.jobs, timeshard_information.job_nodes TO PUBLIC;
+
+CREATE FUNCTION @extschema@.distributed_exec_async(query text, node_list name[] = NULL)
+RETURNS bigint AS 'MODULE_PATHNAME', 'distributed_exec_async' LANGUAGE C VOLATILE;
+
+CREATE FUNCTION @extschema@.cancel_distributed_exec_job(job_id bigint)
+RETURNS boolean AS 'MODULE_PATHNAME', 'cancel_distributed_exec_job' LANGUAGE C VOLATILE STRICT;
+
+CREATE FUNCTION @extschema@.wait_for_distributed_exec_job(job_id bigint, timeout interval = NULL)
+RETURNS text AS 'MODULE_PATHNAME', 'wait_for_distributed_exec_job' LANGUAGE C VOLATILE;
