@@ -8,7 +8,8 @@
  * the prepared transactions this access node left on data nodes are
  * resolved (fdw/remote/resolve.c); every timeshard.health_check_interval the
  * data nodes are checked, failed over and back, and chunks re-replicated
- * (fdw/failover.c, fdw/replicate.c).  It exits by itself, and tells the
+ * (fdw/failover.c, fdw/replicate.c); every time round, due distributed_exec
+ * jobs run (job_runner.c).  It exits by itself, and tells the
  * registry not to restart it, when the extension is not (or no longer)
  * installed in its database.
  *-------------------------------------------------------------------------
