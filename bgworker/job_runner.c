@@ -52,10 +52,18 @@ typedef enum RunOutcome
 /* Set when the attempt found its job cancelled (not an error of the job). */
 static bool attempt_cancelled = false;
 
-/* Start a transaction of the worker's own, with a snapshot. */
+/* The memory context of the code that opened the current transaction. */
+static MemoryContext caller_cxt = NULL;
+
+/*
+ * Start a transaction of the worker's own, with a snapshot.  Allocations in
+ * it are gone when it ends: what outlives it goes into the caller's context,
+ * which is current again after commit_txn or abort_txn.
+ */
 static void
 begin_txn(void)
 {
+	caller_cxt = CurrentMemoryContext;
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
 	PushActiveSnapshot(GetTransactionSnapshot());
@@ -66,7 +74,20 @@ commit_txn(void)
 {
 	PopActiveSnapshot();
 	CommitTransactionCommand();
+	MemoryContextSwitchTo(caller_cxt);
 	pgstat_report_stat(false);
+}
+
+/* After an error: log it, roll back whatever transaction is open. */
+static void
+abort_txn(MemoryContext cxt, bool report)
+{
+	MemoryContextSwitchTo(cxt);
+	if (report)
+		EmitErrorReport();
+	FlushErrorState();
+	AbortCurrentTransaction();
+	MemoryContextSwitchTo(cxt);
 }
 
 /* The node's next job, if due, marked running (transaction 1). */
@@ -202,14 +223,16 @@ record_failure(const TsJobTask *task, ErrorData *edata, const char *never)
 static RunOutcome
 run_next(const char *node_name)
 {
+	MemoryContext outer = CurrentMemoryContext;
 	MemoryContext cxt = AllocSetContextCreate(TopMemoryContext, "timeshard job",
 											  ALLOCSET_DEFAULT_SIZES);
-	RunOutcome	outcome = RUN_FINISHED;
+	volatile RunOutcome outcome = RUN_FINISHED;
 	TsJobTask	task;
 	char	   *volatile never = NULL;
 
 	if (!claim_next(node_name, &task, cxt))
 	{
+		MemoryContextSwitchTo(outer);
 		MemoryContextDelete(cxt);
 		return RUN_NOTHING;
 	}
@@ -231,11 +254,11 @@ run_next(const char *node_name)
 
 		MemoryContextSwitchTo(cxt);
 		edata = CopyErrorData();
-		FlushErrorState();
-		AbortCurrentTransaction();
+		abort_txn(cxt, false);
 		outcome = record_failure(&task, edata, never);
 	}
 	PG_END_TRY();
+	MemoryContextSwitchTo(outer);
 	MemoryContextDelete(cxt);
 	return outcome;
 }
@@ -277,7 +300,12 @@ serving_nodes(MemoryContext cxt)
 		TsDataNode *node = (TsDataNode *) lfirst(lc);
 
 		if (node->available && ts_data_node_seems_up(node->name))
-			names = lappend(names, MemoryContextStrdup(cxt, node->name));
+		{
+			MemoryContext old = MemoryContextSwitchTo(cxt);
+
+			names = lappend(names, pstrdup(node->name));
+			MemoryContextSwitchTo(old);
+		}
 	}
 	commit_txn();
 	return names;
@@ -310,10 +338,7 @@ ts_job_runner_round(long *next_ms)
 	}
 	PG_CATCH();
 	{
-		MemoryContextSwitchTo(cxt);
-		EmitErrorReport();
-		FlushErrorState();
-		AbortCurrentTransaction();
+		abort_txn(cxt, true);
 		*next_ms = ts_guc_job_retry_interval;
 	}
 	PG_END_TRY();
@@ -330,17 +355,19 @@ ts_job_runner_round(long *next_ms)
 bool
 ts_job_runner_deliver(const char *node_name)
 {
-	bool		open = true;
+	MemoryContext cxt = CurrentMemoryContext;
+	volatile bool open = true;
 
 	PG_TRY();
 	{
-		(void) run_node(node_name, &open);
+		bool		left;
+
+		(void) run_node(node_name, &left);
+		open = left;
 	}
 	PG_CATCH();
 	{
-		EmitErrorReport();
-		FlushErrorState();
-		AbortCurrentTransaction();
+		abort_txn(cxt, true);
 		open = true;
 	}
 	PG_END_TRY();
@@ -351,6 +378,8 @@ ts_job_runner_deliver(const char *node_name)
 void
 ts_job_runner_purge(void)
 {
+	MemoryContext cxt = CurrentMemoryContext;
+
 	PG_TRY();
 	{
 		int			purged;
@@ -363,9 +392,7 @@ ts_job_runner_purge(void)
 	}
 	PG_CATCH();
 	{
-		EmitErrorReport();
-		FlushErrorState();
-		AbortCurrentTransaction();
+		abort_txn(cxt, true);
 	}
 	PG_END_TRY();
 }

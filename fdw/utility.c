@@ -263,6 +263,15 @@ timeshard_process_utility(PlannedStmt *pstmt, const char *queryString,
 	if (IsA(parsetree, DropStmt) && ts_extension_ready())
 		ts_hypertable_drop_prepare((DropStmt *) parsetree);
 
+	/*
+	 * DROP EXTENSION timeshard locks every object of the extension, one after
+	 * the other, while the worker reads its tables: keep the worker off
+	 * while it runs rather than risk a deadlock.
+	 */
+	if (!OidIsValid(held_db) && IsA(parsetree, DropStmt) &&
+		drops_our_extension((DropStmt *) parsetree))
+		held_db = MyDatabaseId;
+
 	if (!OidIsValid(held_db))
 		ts_utility_run(&call);
 	else
