@@ -409,13 +409,15 @@ ts_data_node_leave(TsDataNode *node)
 }
 
 /*
- * After a data node's server was dropped: forget its connections; when it
- * was the last node, this database is no longer an access node.
+ * After a data node's server was dropped: forget its connections, end its
+ * open jobs; when it was the last node, this database is no longer an access
+ * node.
  */
 void
 ts_data_node_removed(TsDataNode *node)
 {
 	ts_conn_cache_forget_server(node->serverid);
+	ts_job_node_removed(node->name);
 	if (ts_data_node_list() == NIL)
 	{
 		ts_metadata_delete(TS_METADATA_ROLE);

@@ -48,6 +48,7 @@ extern void ts_job_node_succeeded(const TsJobTask *task);
 extern void ts_job_node_cancelled(const TsJobTask *task);
 extern bool ts_job_node_attempt_failed(const TsJobTask *task, const char *error,
 									   TsJobAttempt how);
+extern void ts_job_node_removed(const char *node_name);
 extern int	ts_job_open_count(const char *node_name);
 extern long ts_job_ms_until_due(List *node_names);
 extern int	ts_job_purge(void);

@@ -282,10 +282,12 @@ task_update(const TsJobTask *task, const char *set)
 	ts_catalog_spi_finish(&spi);
 }
 
+/* The attempt that succeeded counts too: attempts is how many were made. */
 void
 ts_job_node_succeeded(const TsJobTask *task)
 {
-	task_update(task, "status = 'succeeded', finished_at = pg_catalog.clock_timestamp()");
+	task_update(task, "status = 'succeeded', attempts = attempts + 1, "
+				"finished_at = pg_catalog.clock_timestamp()");
 }
 
 void
@@ -346,6 +348,23 @@ ts_job_node_attempt_failed(const TsJobTask *task, const char *error, TsJobAttemp
 	}
 	ts_catalog_spi_finish(&spi);
 	return finished;
+}
+
+/* The node is gone: its open jobs failed there (in the caller's transaction). */
+void
+ts_job_node_removed(const char *node_name)
+{
+	TsCatalogSpi spi;
+	Oid			types[1] = {NAMEOID};
+	Datum		values[1] = {name_datum(node_name)};
+
+	ts_catalog_spi_connect(&spi);
+	queue_exec("UPDATE timeshard_catalog.job_node SET status = 'failed', "
+			   "       last_error = 'the data node was deleted', "
+			   "       finished_at = pg_catalog.clock_timestamp() "
+			   "WHERE node_name = $1 AND status IN " OPEN_STATUS,
+			   1, types, values, NULL, SPI_OK_UPDATE);
+	ts_catalog_spi_finish(&spi);
 }
 
 /* How many jobs are not finished on the node. */
