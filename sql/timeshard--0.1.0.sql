@@ -950,20 +950,26 @@ SELECT j.id AS job_id,
          FROM timeshard_catalog.job_node jn WHERE jn.job_id = j.id) n;
 REVOKE ALL ON timeshard_catalog.job_state FROM PUBLIC;
 
--- A role sees its own jobs; a superuser sees all.
+-- The jobs the current role may see: its own; a superuser sees all.
+CREATE VIEW timeshard_catalog.job_visible AS
+SELECT j.id AS job_id, r.rolname AS submitted_by
+  FROM timeshard_catalog.job j
+  LEFT JOIN pg_catalog.pg_roles r ON r.oid = j.submitted_by
+ WHERE r.rolname = CURRENT_USER
+    OR (SELECT u.rolsuper FROM pg_catalog.pg_roles u WHERE u.rolname = CURRENT_USER);
+REVOKE ALL ON timeshard_catalog.job_visible FROM PUBLIC;
+
 CREATE VIEW timeshard_information.jobs WITH (security_barrier) AS
 SELECT j.id AS job_id,
        j.command,
        j.node_list,
-       COALESCE(r.rolname, j.submitted_by::text::name) AS submitted_by,
+       COALESCE(v.submitted_by, j.submitted_by::text::name) AS submitted_by,
        j.submitted_at,
        s.status,
        s.finished_at
   FROM timeshard_catalog.job j
+  JOIN timeshard_catalog.job_visible v ON v.job_id = j.id
   JOIN timeshard_catalog.job_state s ON s.job_id = j.id
-  LEFT JOIN pg_catalog.pg_roles r ON r.oid = j.submitted_by
- WHERE r.rolname = CURRENT_USER
-    OR (SELECT u.rolsuper FROM pg_catalog.pg_roles u WHERE u.rolname = CURRENT_USER)
  ORDER BY j.id;
 
 CREATE VIEW timeshard_information.job_nodes WITH (security_barrier) AS
@@ -975,10 +981,7 @@ SELECT n.job_id,
        n.started_at,
        n.finished_at
   FROM timeshard_catalog.job_node n
-  JOIN timeshard_catalog.job j ON j.id = n.job_id
-  LEFT JOIN pg_catalog.pg_roles r ON r.oid = j.submitted_by
- WHERE r.rolname = CURRENT_USER
-    OR (SELECT u.rolsuper FROM pg_catalog.pg_roles u WHERE u.rolname = CURRENT_USER)
+  JOIN timeshard_catalog.job_visible v ON v.job_id = n.job_id
  ORDER BY n.job_id, n.node_name;
 GRANT SELECT ON timeshard_information.jobs, timeshard_information.job_nodes TO PUBLIC;
 

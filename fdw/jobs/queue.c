@@ -44,6 +44,34 @@ name_datum(const char *name)
 	return DirectFunctionCall1(namein, CStringGetDatum(name));
 }
 
+/* A name[] of the names in the list. */
+static Datum
+name_array(List *names)
+{
+	Datum	   *datums = palloc(sizeof(Datum) * Max(list_length(names), 1));
+	int			i = 0;
+	ListCell   *lc;
+
+	foreach(lc, names)
+		datums[i++] = name_datum((char *) lfirst(lc));
+	return PointerGetDatum(construct_array(datums, i, NAMEOID, NAMEDATALEN, false,
+										   TYPALIGN_CHAR));
+}
+
+/* Does the statement (catalog SPI session of its own) return a row? */
+static bool
+queue_found(const char *sql, int nargs, Oid *types, Datum *values)
+{
+	TsCatalogSpi spi;
+	bool		found;
+
+	ts_catalog_spi_connect(&spi);
+	queue_exec(sql, nargs, types, values, NULL, SPI_OK_SELECT);
+	found = SPI_processed > 0;
+	ts_catalog_spi_finish(&spi);
+	return found;
+}
+
 /* Column n (1-based) of row 0 of the last result. */
 static Datum
 result_datum(int n, bool *isnull)
@@ -71,17 +99,11 @@ ts_job_insert(const char *command, List *node_names, Oid role, const char *searc
 	TsCatalogSpi spi;
 	Oid			types[5] = {TEXTOID, NAMEARRAYOID, OIDOID, TEXTOID, BOOLOID};
 	Datum		values[5];
-	Datum	   *names = palloc(sizeof(Datum) * list_length(node_names));
-	int			i = 0;
 	bool		isnull;
 	int64		job_id;
-	ListCell   *lc;
 
-	foreach(lc, node_names)
-		names[i++] = name_datum((char *) lfirst(lc));
 	values[0] = CStringGetTextDatum(command);
-	values[1] = PointerGetDatum(construct_array(names, i, NAMEOID, NAMEDATALEN, false,
-												TYPALIGN_CHAR));
+	values[1] = name_array(node_names);
 	values[2] = ObjectIdGetDatum(role);
 	values[3] = CStringGetTextDatum(search_path);
 	values[4] = BoolGetDatum(transactional);
@@ -231,39 +253,28 @@ ts_job_start(const TsJobTask *task)
 bool
 ts_job_lock_running(const TsJobTask *task)
 {
-	TsCatalogSpi spi;
 	Oid			types[2];
 	Datum		values[2];
-	bool		locked;
 
 	task_key(task, types, values);
-	ts_catalog_spi_connect(&spi);
-	queue_exec("SELECT 1 FROM timeshard_catalog.job_node n "
-			   "  JOIN timeshard_catalog.job j ON j.id = n.job_id "
-			   " WHERE n.job_id = $1 AND n.node_name = $2 AND n.status = 'running' "
-			   "   AND j.cancelled_at IS NULL "
-			   "   FOR UPDATE OF n",
-			   2, types, values, NULL, SPI_OK_SELECT);
-	locked = SPI_processed == 1;
-	ts_catalog_spi_finish(&spi);
-	return locked;
+	return queue_found("SELECT 1 FROM timeshard_catalog.job_node n "
+					   "  JOIN timeshard_catalog.job j ON j.id = n.job_id "
+					   " WHERE n.job_id = $1 AND n.node_name = $2 AND n.status = 'running' "
+					   "   AND j.cancelled_at IS NULL "
+					   "   FOR UPDATE OF n",
+					   2, types, values);
 }
 
 /* Has the job been cancelled (as of now, not of the transaction's start)? */
 bool
 ts_job_is_cancelled(int64 job_id)
 {
-	TsCatalogSpi spi;
 	Oid			types[1] = {INT8OID};
 	Datum		values[1] = {Int64GetDatum(job_id)};
-	bool		cancelled;
 
-	ts_catalog_spi_connect(&spi);
-	queue_exec("SELECT 1 FROM timeshard_catalog.job WHERE id = $1 AND cancelled_at IS NOT NULL",
-			   1, types, values, NULL, SPI_OK_SELECT);
-	cancelled = SPI_processed == 1;
-	ts_catalog_spi_finish(&spi);
-	return cancelled;
+	return queue_found("SELECT 1 FROM timeshard_catalog.job "
+					   "WHERE id = $1 AND cancelled_at IS NOT NULL",
+					   1, types, values);
 }
 
 static void
@@ -397,18 +408,12 @@ ts_job_ms_until_due(List *node_names)
 	TsCatalogSpi spi;
 	Oid			types[1] = {NAMEARRAYOID};
 	Datum		values[1];
-	Datum	   *names = palloc(sizeof(Datum) * Max(list_length(node_names), 1));
-	int			i = 0;
 	bool		isnull;
 	long		ms = -1;
-	ListCell   *lc;
 
 	if (node_names == NIL)
 		return -1;
-	foreach(lc, node_names)
-		names[i++] = name_datum((char *) lfirst(lc));
-	values[0] = PointerGetDatum(construct_array(names, i, NAMEOID, NAMEDATALEN, false,
-												TYPALIGN_CHAR));
+	values[0] = name_array(node_names);
 	ts_catalog_spi_connect(&spi);
 	queue_exec("SELECT GREATEST(0, ceil(extract(epoch FROM pg_catalog.min(h.next_attempt_at) "
 			   "                                       - pg_catalog.clock_timestamp()) * 1000))::int8 "
