@@ -90,13 +90,20 @@ abort_txn(MemoryContext cxt, bool report)
 	MemoryContextSwitchTo(cxt);
 }
 
-/* The node's next job, if due, marked running (transaction 1). */
+/*
+ * The node's next job, if due, marked running (transaction 1).  Only while
+ * the node is available — as of now, not of the round's start — unless its
+ * jobs are being delivered before it is made available.
+ */
 static bool
-claim_next(const char *node_name, TsJobTask *task, MemoryContext cxt)
+claim_next(const char *node_name, bool delivering, TsJobTask *task, MemoryContext cxt)
 {
 	bool		claimed = false;
+	TsDataNode *node;
 
 	begin_txn();
+	node = ts_data_node_get(node_name, true);
+	if (node != NULL && (node->available || delivering))
 	{
 		MemoryContext old = MemoryContextSwitchTo(cxt);
 		bool		found = ts_job_next(node_name, task);
@@ -221,7 +228,7 @@ record_failure(const TsJobTask *task, ErrorData *edata, const char *never)
 
 /* One attempt of the node's next due job. */
 static RunOutcome
-run_next(const char *node_name)
+run_next(const char *node_name, bool delivering)
 {
 	MemoryContext outer = CurrentMemoryContext;
 	MemoryContext cxt = AllocSetContextCreate(TopMemoryContext, "timeshard job",
@@ -230,7 +237,7 @@ run_next(const char *node_name)
 	TsJobTask	task;
 	char	   *volatile never = NULL;
 
-	if (!claim_next(node_name, &task, cxt))
+	if (!claim_next(node_name, delivering, &task, cxt))
 	{
 		MemoryContextSwitchTo(outer);
 		MemoryContextDelete(cxt);
@@ -268,13 +275,13 @@ run_next(const char *node_name)
  * whether jobs remain open on the node afterwards.
  */
 static int
-run_node(const char *node_name, bool *open)
+run_node(const char *node_name, bool delivering, bool *open)
 {
 	int			attempts = 0;
 	RunOutcome	outcome = RUN_FINISHED;
 
 	while (attempts < JOBS_PER_NODE_AND_ROUND &&
-		   (outcome = run_next(node_name)) == RUN_FINISHED)
+		   (outcome = run_next(node_name, delivering)) == RUN_FINISHED)
 		attempts++;
 	if (outcome == RUN_RETRY || outcome == RUN_UNREACHABLE)
 		attempts++;
@@ -331,7 +338,7 @@ ts_job_runner_round(long *next_ms)
 		ListCell   *lc;
 
 		foreach(lc, names)
-			attempts += run_node((char *) lfirst(lc), NULL);
+			attempts += run_node((char *) lfirst(lc), false, NULL);
 		begin_txn();
 		*next_ms = attempts > 0 ? 0 : ts_job_ms_until_due(names);
 		commit_txn();
@@ -362,7 +369,7 @@ ts_job_runner_deliver(const char *node_name)
 	{
 		bool		left;
 
-		(void) run_node(node_name, &left);
+		(void) run_node(node_name, true, &left);
 		open = left;
 	}
 	PG_CATCH();
