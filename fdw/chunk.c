@@ -39,6 +39,7 @@
 #include "catalog/catalog_spi.h"
 #include "catalog/hypertable.h"
 #include "chunk.h"
+#include "string_list.h"
 #include "data_node.h"
 #include "dist_exec.h"
 #include "option.h"
@@ -79,19 +80,6 @@ node_takes_new_chunks(TsHypertable *ht, const char *name)
 
 		if (strcmp(hn->name, name) == 0)
 			return !hn->block_chunks;
-	}
-	return false;
-}
-
-static bool
-list_has_name(List *names, const char *name)
-{
-	ListCell   *lc;
-
-	foreach(lc, names)
-	{
-		if (strcmp((char *) lfirst(lc), name) == 0)
-			return true;
 	}
 	return false;
 }
@@ -137,7 +125,7 @@ choose_replicas(TsHypertable *ht, int64 slice_start, int remainder)
 			char	   *name = (char *) lfirst(lc);
 
 			if (list_length(result) < ht->replication_factor &&
-				list_has_name(usable, name) && !list_has_name(result, name))
+				ts_string_list_member(usable, name) && !ts_string_list_member(result, name))
 				result = lappend(result, name);
 		}
 		if (preferred != NIL)
@@ -161,7 +149,7 @@ choose_replicas(TsHypertable *ht, int64 slice_start, int remainder)
 	{
 		char	   *name = list_nth(usable, (first + i) % n);
 
-		if (!list_has_name(result, name))
+		if (!ts_string_list_member(result, name))
 			result = lappend(result, name);
 	}
 	if (list_length(result) < ht->replication_factor)

@@ -42,19 +42,7 @@
 #include "membership.h"
 #include "remote/txn.h"
 #include "replicate.h"
-
-static bool
-list_member_str(List *list, const char *s)
-{
-	ListCell   *lc;
-
-	foreach(lc, list)
-	{
-		if (strcmp((char *) lfirst(lc), s) == 0)
-			return true;
-	}
-	return false;
-}
+#include "string_list.h"
 
 static void
 remote_ok(TsConnection *conn, const char *sql)
@@ -256,24 +244,18 @@ chunk_by_id(int32 id, TsHypertable **ht_out)
 }
 
 /*
- * Refresh one stale replica on the node from an up-to-date one; false when
- * the node has none (left).  Run in a transaction of its own each.
+ * The chunk ids (first column) a catalog query returns, in order; what
+ * names the query in its error.
  */
-bool
-ts_replicate_refresh_one(TsDataNode *node)
+static List *
+catalog_chunk_ids(const char *sql, int nargs, Oid *types, Datum *values, const char *what)
 {
 	TsCatalogSpi spi;
-	Oid			types[1] = {NAMEOID};
-	Datum		values[1];
 	List	   *ids = NIL;
-	ListCell   *lc;
 
-	values[0] = DirectFunctionCall1(namein, CStringGetDatum(node->name));
 	ts_catalog_spi_connect(&spi);
-	if (SPI_execute_with_args("SELECT chunk_id FROM timeshard_catalog.chunk_data_node "
-							  "WHERE node_name = $1 AND stale ORDER BY chunk_id",
-							  1, types, values, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read the stale replicas of data node \"%s\"", node->name);
+	if (SPI_execute_with_args(sql, nargs, types, values, NULL, true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read %s", what);
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
 		bool		isnull;
@@ -282,6 +264,26 @@ ts_replicate_refresh_one(TsDataNode *node)
 														   SPI_tuptable->tupdesc, 1, &isnull)));
 	}
 	ts_catalog_spi_finish(&spi);
+	return ids;
+}
+
+/*
+ * Refresh one stale replica on the node from an up-to-date one; false when
+ * the node has none (left).  Run in a transaction of its own each.
+ */
+bool
+ts_replicate_refresh_one(TsDataNode *node)
+{
+	Oid			types[1] = {NAMEOID};
+	Datum		values[1];
+	List	   *ids;
+	ListCell   *lc;
+
+	values[0] = DirectFunctionCall1(namein, CStringGetDatum(node->name));
+	ids = catalog_chunk_ids("SELECT chunk_id FROM timeshard_catalog.chunk_data_node "
+							"WHERE node_name = $1 AND stale ORDER BY chunk_id",
+							1, types, values,
+							psprintf("the stale replicas of data node \"%s\"", node->name));
 
 	foreach(lc, ids)
 	{
@@ -300,15 +302,14 @@ ts_replicate_refresh_one(TsDataNode *node)
 /*
  * Chunks with fewer up-to-date replicas on available nodes than their
  * hypertable's replication factor, for longer than rereplicate_after: copy
- * one to an available node that lacks it (the first by name) and give up its replicas that are stale or on unavailable nodes
- * beyond the factor.  Returns whether one was copied; called in a
+ * one to an available node that lacks it (the first by name) and give up
+ * its replicas that are stale or on unavailable nodes beyond the factor.  Returns whether one was copied; called in a
  * transaction of its own each.
  */
 bool
 ts_replicate_one_lacking(void)
 {
-	TsCatalogSpi spi;
-	List	   *ids = NIL;
+	List	   *ids;
 	ListCell   *lc;
 	Datum		values[1];
 	Oid			types[1] = {INT4OID};
@@ -316,30 +317,20 @@ ts_replicate_one_lacking(void)
 	if (ts_guc_rereplicate_after < 0)
 		return false;
 	values[0] = Int32GetDatum(ts_guc_rereplicate_after);
-	ts_catalog_spi_connect(&spi);
-	if (SPI_execute_with_args(
-							  "SELECT c.id FROM timeshard_catalog.chunk c "
-							  "JOIN timeshard_catalog.hypertable h ON h.id = c.hypertable_id "
-							  "WHERE h.replication_factor > 1 AND "
-							  "(SELECT count(*) FROM timeshard_catalog.chunk_data_node d "
-							  "  JOIN timeshard_information.data_nodes n ON n.node_name = d.node_name "
-							  "  WHERE d.chunk_id = c.id AND NOT d.stale AND n.available) < h.replication_factor "
-							  "AND COALESCE((SELECT min(COALESCE(d.stale_since, s.last_success, s.last_check)) "
-							  "  FROM timeshard_catalog.chunk_data_node d "
-							  "  JOIN timeshard_information.data_nodes n ON n.node_name = d.node_name "
-							  "  LEFT JOIN timeshard_catalog.data_node_status s ON s.node_name = d.node_name "
-							  "  WHERE d.chunk_id = c.id AND (d.stale OR NOT n.available)), c.creation_time) "
-							  "  < now() - make_interval(secs => $1 / 1000.0) "
-							  "ORDER BY c.id", 1, types, values, NULL, true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not find chunks lacking replicas");
-	for (uint64 i = 0; i < SPI_processed; i++)
-	{
-		bool		isnull;
-
-		ids = lappend_int(ids, DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[i],
-														   SPI_tuptable->tupdesc, 1, &isnull)));
-	}
-	ts_catalog_spi_finish(&spi);
+	ids = catalog_chunk_ids("SELECT c.id FROM timeshard_catalog.chunk c "
+							"JOIN timeshard_catalog.hypertable h ON h.id = c.hypertable_id "
+							"WHERE h.replication_factor > 1 AND "
+							"(SELECT count(*) FROM timeshard_catalog.chunk_data_node d "
+							"  JOIN timeshard_information.data_nodes n ON n.node_name = d.node_name "
+							"  WHERE d.chunk_id = c.id AND NOT d.stale AND n.available) < h.replication_factor "
+							"AND COALESCE((SELECT min(COALESCE(d.stale_since, s.last_success, s.last_check)) "
+							"  FROM timeshard_catalog.chunk_data_node d "
+							"  JOIN timeshard_information.data_nodes n ON n.node_name = d.node_name "
+							"  LEFT JOIN timeshard_catalog.data_node_status s ON s.node_name = d.node_name "
+							"  WHERE d.chunk_id = c.id AND (d.stale OR NOT n.available)), c.creation_time) "
+							"  < now() - make_interval(secs => $1 / 1000.0) "
+							"ORDER BY c.id",
+							1, types, values, "the chunks lacking replicas");
 
 	foreach(lc, ids)
 	{
@@ -356,8 +347,9 @@ ts_replicate_one_lacking(void)
 		{
 			TsDataNode *node = ts_data_node_get(((TsHypertableNode *) lfirst(lc2))->name, true);
 
-			if (node == NULL || !node->available || list_member_str(chunk->data_nodes, node->name) ||
-				list_member_str(chunk->stale_nodes, node->name))
+			if (node == NULL || !node->available ||
+				ts_string_list_member(chunk->data_nodes, node->name) ||
+				ts_string_list_member(chunk->stale_nodes, node->name))
 				continue;
 			dst = node;
 			break;
@@ -441,13 +433,13 @@ check_copy_args(FunctionCallInfo fcinfo, TsHypertable **ht, TsChunk **chunk, TsD
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("source and destination data node match"),
 				 errhint("Choose another destination node.")));
-	if (!list_member_str((*chunk)->data_nodes, (*src)->name))
+	if (!ts_string_list_member((*chunk)->data_nodes, (*src)->name))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("chunk \"%s\" does not exist on source data node \"%s\"",
 						(*chunk)->table_name, (*src)->name),
 				 errhint("The chunk's up-to-date replicas are in timeshard_information.chunks.")));
-	if (list_member_str((*chunk)->data_nodes, (*dst)->name))
+	if (ts_string_list_member((*chunk)->data_nodes, (*dst)->name))
 		ereport(ERROR,
 				(errcode(ERRCODE_DUPLICATE_OBJECT),
 				 errmsg("chunk \"%s\" already exists on destination data node \"%s\"",
@@ -535,8 +527,8 @@ ts_replicate_drop_orphans(TsDataNode *node)
 		{
 			TsChunk    *chunk = (TsChunk *) lfirst(lc2);
 
-			if (list_member_str(chunk->data_nodes, node->name) ||
-				list_member_str(chunk->stale_nodes, node->name))
+			if (ts_string_list_member(chunk->data_nodes, node->name) ||
+				ts_string_list_member(chunk->stale_nodes, node->name))
 				ours = lappend(ours, psprintf("%s.%s", chunk->schema_name, chunk->table_name));
 		}
 		params[0] = psprintf("%s.%s", quote_identifier(ht->schema_name),
@@ -553,7 +545,7 @@ ts_replicate_drop_orphans(TsDataNode *node)
 			char	   *schema = PQgetvalue(res, i, 0);
 			char	   *table = PQgetvalue(res, i, 1);
 
-			if (list_member_str(ours, psprintf("%s.%s", schema, table)))
+			if (ts_string_list_member(ours, psprintf("%s.%s", schema, table)))
 				continue;
 			remote_ok(conn, psprintf("SELECT timeshard_internal.drop_chunk(%s, %s)",
 									 quote_literal_cstr(schema), quote_literal_cstr(table)));

@@ -27,6 +27,7 @@
 
 #include "data_node.h"
 #include "query/dist_scan.h"
+#include "string_list.h"
 #include "time_utils.h"
 
 /* The column (attno of varno) compared, or 0; *value the constant. */
@@ -179,19 +180,6 @@ chunk_primary_server(TsChunk *chunk)
 	return GetForeignTable(relid)->serverid;
 }
 
-static bool
-list_member_name(List *names, const char *name)
-{
-	ListCell   *lc;
-
-	foreach(lc, names)
-	{
-		if (strcmp((char *) lfirst(lc), name) == 0)
-			return true;
-	}
-	return false;
-}
-
 static char *
 names_joined(List *names)
 {
@@ -254,7 +242,7 @@ ts_dist_scan_assign_nodes(TsHypertable *ht, List *chunk_ids)
 		{
 			node = ts_data_node_get_by_id(primary, true);
 			if (node != NULL && (!ts_data_node_usable(node) ||
-								 !list_member_name(chunk->data_nodes, node->name)))
+								 !ts_string_list_member(chunk->data_nodes, node->name)))
 				node = NULL;
 		}
 		foreach(lc2, chunk->data_nodes)

@@ -45,6 +45,7 @@
 #include "remote/cache.h"
 #include "remote/gid.h"
 #include "remote/resolve.h"
+#include "string_list.h"
 #include "health.h"
 
 #define RESOLVE_TIMEOUT_MS 10000
@@ -155,19 +156,6 @@ delete_commit_records(List *gids)
 	ts_catalog_spi_finish(&spi);
 }
 
-static bool
-member_string(List *list, const char *s)
-{
-	ListCell   *lc;
-
-	foreach(lc, list)
-	{
-		if (strcmp((char *) lfirst(lc), s) == 0)
-			return true;
-	}
-	return false;
-}
-
 /*
  * A connection as the user who prepared the transaction (only that user or
  * a superuser may finish it), else ours.
@@ -269,8 +257,8 @@ ts_resolve_data_node(TsDataNode *node, bool *reached)
 		TsConnection *finisher;
 		const char *sql;
 
-		p->committed = member_string(records, p->gid);
-		p->still_prepared = member_string(second, p->gid);
+		p->committed = ts_string_list_member(records, p->gid);
+		p->still_prepared = ts_string_list_member(second, p->gid);
 		if (p->running || !p->still_prepared)
 			continue;
 		sql = psprintf("%s PREPARED %s", p->committed ? "COMMIT" : "ROLLBACK",
@@ -295,7 +283,7 @@ ts_resolve_data_node(TsDataNode *node, bool *reached)
 	{
 		char	   *gid = (char *) lfirst(lc);
 
-		if (!member_string(second, gid) && !member_string(finished, gid))
+		if (!ts_string_list_member(second, gid) && !ts_string_list_member(finished, gid))
 			finished = lappend(finished, gid);
 	}
 	delete_commit_records(finished);
