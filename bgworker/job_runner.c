@@ -36,6 +36,7 @@
 #include "guc.h"
 #include "health.h"
 #include "jobs/jobs.h"
+#include "remote/cache.h"
 #include "job_runner.h"
 
 /* At most this many jobs per node and round: health checks come in between. */
@@ -109,6 +110,7 @@ claim_next(const char *node_name, bool delivering, TsJobTask *task, MemoryContex
 		bool		found = ts_job_next(node_name, task);
 
 		MemoryContextSwitchTo(old);
+		task->serverid = node->serverid;
 		if (found && task->due)
 			claimed = ts_job_start(task);
 	}
@@ -147,7 +149,11 @@ attempt(const TsJobTask *task)
 	int			saved_context;
 
 	if (!ts_job_lock_running(task))
-		return NULL;			/* cancelled meanwhile: nothing to run */
+	{
+		/* Cancelled meanwhile: nothing to run; the row says so. */
+		ts_job_node_cancelled(task);
+		return NULL;
+	}
 	node = ts_data_node_get(task->node_name, true);
 	never = cannot_run(task, node);
 	if (never != NULL)
@@ -161,7 +167,8 @@ attempt(const TsJobTask *task)
 		ts_dist_exec_autocommit(list_make1(node), task->command, task->search_path);
 	SetUserIdAndSecContext(saved_user, saved_context);
 
-	if (ts_job_is_cancelled(task->job_id))
+	/* Rolled back if cancelled meanwhile (outside a transaction it is done). */
+	if (task->transactional && ts_job_is_cancelled(task->job_id))
 	{
 		attempt_cancelled = true;
 		ereport(ERROR,
@@ -193,7 +200,7 @@ record_failure(const TsJobTask *task, ErrorData *edata, const char *never)
 	RunOutcome	outcome = RUN_RETRY;
 
 	begin_txn();
-	if (attempt_cancelled)
+	if (attempt_cancelled || ts_job_is_cancelled(task->job_id))
 	{
 		ts_job_node_cancelled(task);
 		outcome = RUN_FINISHED;
@@ -226,13 +233,32 @@ record_failure(const TsJobTask *task, ErrorData *edata, const char *never)
 	return outcome;
 }
 
+/*
+ * Close the connection a job used: what its command set for the session
+ * (SET, SET ROLE) must not reach later jobs, nor the worker's own commands
+ * when the job's role is the worker's.
+ */
+static void
+forget_connection(Oid serverid, Oid role)
+{
+	ListCell   *lc;
+
+	foreach(lc, ts_conn_cache_entries())
+	{
+		TsConnCacheEntry *entry = (TsConnCacheEntry *) lfirst(lc);
+
+		if (entry->key.serverid == serverid && entry->key.userid == role &&
+			entry->xact_depth == 0 && entry->conn != NULL)
+			ts_conn_cache_disconnect(entry);
+	}
+}
+
 /* One attempt of the node's next due job. */
 static RunOutcome
 run_next(const char *node_name, bool delivering)
 {
 	MemoryContext outer = CurrentMemoryContext;
-	MemoryContext cxt = AllocSetContextCreate(TopMemoryContext, "timeshard job",
-											  ALLOCSET_DEFAULT_SIZES);
+	MemoryContext cxt = AllocSetContextCreate(outer, "timeshard job", ALLOCSET_DEFAULT_SIZES);
 	volatile RunOutcome outcome = RUN_FINISHED;
 	TsJobTask	task;
 	char	   *volatile never = NULL;
@@ -250,9 +276,14 @@ run_next(const char *node_name, bool delivering)
 	begin_txn();
 	PG_TRY();
 	{
-		never = attempt(&task);
-		if (never != NULL)
+		char	   *reason = attempt(&task);
+
+		/* The transaction's memory goes with its abort: keep the reason. */
+		if (reason != NULL)
+		{
+			never = MemoryContextStrdup(cxt, reason);
 			elog(ERROR, "%s", never);
+		}
 		commit_txn();
 	}
 	PG_CATCH();
@@ -265,6 +296,7 @@ run_next(const char *node_name, bool delivering)
 		outcome = record_failure(&task, edata, never);
 	}
 	PG_END_TRY();
+	forget_connection(task.serverid, task.role);
 	MemoryContextSwitchTo(outer);
 	MemoryContextDelete(cxt);
 	return outcome;

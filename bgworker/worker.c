@@ -36,6 +36,7 @@
 #include "guc.h"
 #include "data_node.h"
 #include "health.h"
+#include "jobs/jobs.h"
 #include "job_runner.h"
 #include "remote/resolve.h"
 #include "replicate.h"
@@ -168,7 +169,8 @@ bring_back_unit(void *arg)
 	BackArg    *back = (BackArg *) arg;
 	TsDataNode *node = ts_data_node_get(back->name, true);
 
-	if (node != NULL)
+	/* Not while a job is open for it (one deferred since its delivery). */
+	if (node != NULL && ts_job_node_ready(node))
 		ts_failover_bring_back(node, back->refreshed);
 	return true;
 }

@@ -919,7 +919,7 @@ CREATE TABLE timeshard_catalog.job_node (
         CHECK (status IN ('pending', 'running', 'succeeded', 'failed', 'cancelled')),
     attempts integer NOT NULL DEFAULT 0,
     last_error text,
-    next_attempt_at timestamptz NOT NULL DEFAULT '-infinity',
+    next_attempt_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
     started_at timestamptz,
     finished_at timestamptz,
     PRIMARY KEY (job_id, node_name)

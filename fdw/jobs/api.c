@@ -30,6 +30,8 @@
 #include "dist_exec.h"
 #include "jobs/jobs.h"
 
+#define MSECS_PER_DAY_F 86400000.0
+
 PG_FUNCTION_INFO_V1(distributed_exec_async);
 PG_FUNCTION_INFO_V1(cancel_distributed_exec_job);
 PG_FUNCTION_INFO_V1(wait_for_distributed_exec_job);
@@ -152,13 +154,19 @@ cancel_distributed_exec_job(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(ts_job_cancel_open(job_id));
 }
 
-/* An interval as milliseconds, for a timeout. */
+/*
+ * An interval as milliseconds, for a timeout; -1 for one too long to ever
+ * pass (over a century), -2 for a negative one.
+ */
 static int64
 interval_ms(Interval *span)
 {
-	int64		days = (int64) span->month * DAYS_PER_MONTH + span->day;
+	double		ms = ((double) span->month * DAYS_PER_MONTH + span->day) * MSECS_PER_DAY_F +
+		(double) span->time / 1000.0;
 
-	return (days * USECS_PER_DAY + span->time) / 1000;
+	if (ms < 0)
+		return -2;
+	return ms > 100.0 * 365 * MSECS_PER_DAY_F ? -1 : (int64) ms;
 }
 
 /*
@@ -175,6 +183,8 @@ wait_for_distributed_exec_job(PG_FUNCTION_ARGS)
 	TimestampTz until = 0;
 	long		nap_ms = 2;
 	char	   *status;
+	MemoryContext poll_cxt;
+	text	   *result;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -185,12 +195,13 @@ wait_for_distributed_exec_job(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(1))
 	{
 		timeout_ms = interval_ms(PG_GETARG_INTERVAL_P(1));
-		if (timeout_ms < 0)
+		if (timeout_ms == -2)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("timeout cannot be negative"),
 					 errhint("Pass a positive interval, or NULL to wait as long as it takes.")));
-		until = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), timeout_ms);
+		if (timeout_ms >= 0)
+			until = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), timeout_ms);
 	}
 	status = visible_job_status(job_id);
 	if (is_submitted_here(job_id))
@@ -208,9 +219,13 @@ wait_for_distributed_exec_job(PG_FUNCTION_ARGS)
 				 errdetail("The transaction's snapshot would never show the job progress."),
 				 errhint("Wait in a READ COMMITTED transaction, or outside a transaction block.")));
 
+	/* Each look at the queue allocates: in a context reset every time. */
+	poll_cxt = AllocSetContextCreate(CurrentMemoryContext, "timeshard job wait",
+									 ALLOCSET_SMALL_SIZES);
 	while (!is_final(status))
 	{
 		long		left = nap_ms;
+		MemoryContext old;
 
 		if (timeout_ms >= 0)
 		{
@@ -223,7 +238,12 @@ wait_for_distributed_exec_job(PG_FUNCTION_ARGS)
 		ResetLatch(MyLatch);
 		CHECK_FOR_INTERRUPTS();
 		nap_ms = Min(nap_ms * 2, 100);
+		MemoryContextReset(poll_cxt);
+		old = MemoryContextSwitchTo(poll_cxt);
 		status = visible_job_status(job_id);
+		MemoryContextSwitchTo(old);
 	}
-	PG_RETURN_TEXT_P(cstring_to_text(status));
+	result = cstring_to_text(status);
+	MemoryContextDelete(poll_cxt);
+	PG_RETURN_TEXT_P(result);
 }

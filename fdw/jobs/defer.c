@@ -14,7 +14,9 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_foreign_server.h"
 #include "lib/stringinfo.h"
+#include "storage/lmgr.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 
@@ -40,6 +42,18 @@ nodes_phrase(List *nodes)
 }
 
 /*
+ * A deferral and a node's return to service exclude each other: the first
+ * holds a share lock on the node's foreign server until it commits, the
+ * return an exclusive one while it counts the node's open jobs and makes it
+ * available.  So a job deferred for a node is never missed by its return.
+ */
+static void
+lock_node_return(TsDataNode *node, LOCKMODE mode)
+{
+	LockDatabaseObject(ForeignServerRelationId, node->serverid, 0, mode);
+}
+
+/*
  * Queue the command for the unavailable nodes (none: nothing to do), as the
  * current user with search_path.
  */
@@ -47,14 +61,41 @@ void
 ts_job_defer(List *nodes, const char *command, const char *search_path, bool transactional)
 {
 	int64		job_id;
+	ListCell   *lc;
 
 	if (nodes == NIL)
 		return;
+	foreach(lc, nodes)
+	{
+		TsDataNode *node = (TsDataNode *) lfirst(lc);
+
+		lock_node_return(node, ShareLock);
+		if (ts_data_node_get_by_id(node->serverid, false)->available)
+			ereport(ERROR,
+					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+					 errmsg("data node \"%s\" became available while the command ran", node->name),
+					 errdetail("Its part of the command was to be queued as a job."),
+					 errhint("Run the command again.")));
+	}
 	job_id = ts_job_submit(command, nodes, search_path, transactional);
 	ereport(NOTICE,
 			(errmsg("%s not available: job " INT64_FORMAT " will run the command there when %s",
 					nodes_phrase(nodes), job_id, list_length(nodes) == 1 ? "it is" : "they are"),
 			 errhint("timeshard_information.job_nodes shows its progress.")));
+}
+
+/*
+ * May the node be made available now?  With
+ * timeshard.deliver_before_available, only once no job is open for it; the
+ * caller makes it available in the same transaction.
+ */
+bool
+ts_job_node_ready(TsDataNode *node)
+{
+	if (!ts_guc_deliver_before_available)
+		return true;
+	lock_node_return(node, ExclusiveLock);
+	return ts_job_open_count(node->name) == 0;
 }
 
 /*
@@ -73,6 +114,7 @@ ts_job_hand_to_worker(TsDataNode *node)
 	if (!ts_guc_deliver_before_available || !ts_guc_auto_failover ||
 		ts_guc_health_check_interval < 0)
 		return false;
+	lock_node_return(node, ExclusiveLock);
 	open = ts_job_open_count(node->name);
 	if (open == 0)
 		return false;

@@ -20,6 +20,7 @@ typedef struct TsJobTask
 {
 	int64		job_id;
 	char	   *node_name;
+	Oid			serverid;		/* the node's foreign server */
 	char	   *command;
 	Oid			role;			/* the submitting role */
 	char	   *search_path;	/* the submitter's */
@@ -60,6 +61,7 @@ extern int64 ts_job_submit(const char *command, List *nodes, const char *search_
 /* defer.c */
 extern void ts_job_defer(List *nodes, const char *command, const char *search_path,
 						 bool transactional);
+extern bool ts_job_node_ready(TsDataNode *node);
 extern bool ts_job_hand_to_worker(TsDataNode *node);
 
 #endif							/* TIMESHARD_JOBS_H */

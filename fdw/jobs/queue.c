@@ -226,22 +226,36 @@ task_key(const TsJobTask *task, Oid *types, Datum *values)
 	values[1] = name_datum(task->node_name);
 }
 
-/* The task is running (a transaction of its own); false if no longer open. */
+/*
+ * The task is running (a transaction of its own); false if no longer open.
+ * A node row that a cancel skipped (the worker held it) is cancelled here.
+ */
 bool
 ts_job_start(const TsJobTask *task)
 {
 	TsCatalogSpi spi;
 	Oid			types[2];
 	Datum		values[2];
-	bool		started;
+	bool		started = false;
 
 	task_key(task, types, values);
 	ts_catalog_spi_connect(&spi);
-	queue_exec("UPDATE timeshard_catalog.job_node SET status = 'running', "
-			   "       started_at = COALESCE(started_at, pg_catalog.clock_timestamp()) "
-			   "WHERE job_id = $1 AND node_name = $2 AND status IN " OPEN_STATUS,
-			   2, types, values, NULL, SPI_OK_UPDATE);
-	started = SPI_processed == 1;
+	queue_exec("UPDATE timeshard_catalog.job_node n "
+			   "   SET status = CASE WHEN j.cancelled_at IS NULL THEN 'running' ELSE 'cancelled' END, "
+			   "       started_at = COALESCE(n.started_at, pg_catalog.clock_timestamp()), "
+			   "       finished_at = CASE WHEN j.cancelled_at IS NOT NULL "
+			   "                          THEN pg_catalog.clock_timestamp() END "
+			   "  FROM timeshard_catalog.job j "
+			   " WHERE j.id = n.job_id AND n.job_id = $1 AND n.node_name = $2 "
+			   "   AND n.status IN " OPEN_STATUS
+			   " RETURNING n.status = 'running'",
+			   2, types, values, NULL, SPI_OK_UPDATE_RETURNING);
+	if (SPI_processed == 1)
+	{
+		bool		isnull;
+
+		started = DatumGetBool(result_datum(1, &isnull));
+	}
 	ts_catalog_spi_finish(&spi);
 	return started;
 }
