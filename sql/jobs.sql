@@ -276,6 +276,75 @@ SELECT jb_wait_available('jb_2');
 SELECT to_regclass('jb_user_pending') AS jb_user_pending;
 \c contrib_regression
 
+-- Cancel while a job runs: the worker holds its node's row, the cancel
+-- skips it; the statement runs to its end and is rolled back on the node.
+CREATE FUNCTION jb_wait_running(job bigint) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+  deadline timestamptz := clock_timestamp() + interval '30 s';
+BEGIN
+  WHILE clock_timestamp() < deadline LOOP
+    IF EXISTS (SELECT 1 FROM timeshard_information.job_nodes
+                WHERE job_id = job AND status = 'running') THEN
+      RETURN true;
+    END IF;
+    PERFORM pg_sleep(0.01);
+  END LOOP;
+  RETURN false;
+END $$;
+SELECT distributed_exec_async('CREATE TABLE jb_cancel_running (a int); SELECT pg_sleep(1)',
+                              node_list => '{jb_1}') AS running_job \gset
+SELECT jb_wait_running(:running_job);
+SELECT cancel_distributed_exec_job(:running_job);
+SELECT wait_for_distributed_exec_job(:running_job);
+-- A later job on jb_1 shows the attempt over; the row is cancelled, not
+-- left running.
+SELECT distributed_exec_async('SELECT 1', node_list => '{jb_1}') AS job \gset
+SELECT wait_for_distributed_exec_job(:job);
+SELECT node_name, status, finished_at IS NOT NULL AS finished
+  FROM timeshard_information.job_nodes WHERE job_id = :running_job;
+\c jb_db1
+SELECT to_regclass('jb_cancel_running') AS jb_cancel_running;
+\c contrib_regression
+SET statement_timeout = '60s';
+-- The same while the statement fails and would be retried: cancelled, and
+-- later jobs on the node are not held back.
+SELECT distributed_exec_async('SELECT pg_sleep(1); SELECT 1/0', node_list => '{jb_1}') AS failing_running \gset
+SELECT jb_wait_running(:failing_running);
+SELECT cancel_distributed_exec_job(:failing_running);
+SELECT distributed_exec_async('SELECT 1', node_list => '{jb_1}') AS job \gset
+SELECT wait_for_distributed_exec_job(:job);
+SELECT node_name, status, attempts FROM timeshard_information.job_nodes WHERE job_id = :failing_running;
+DROP FUNCTION jb_wait_running(bigint);
+
+-- Deferred distributed_exec: by default an unavailable node fails the call;
+-- with timeshard.defer_ddl_to_unavailable_nodes the available nodes run it
+-- now and the unavailable one's part is a job, in the same transaction.
+SELECT node_name, available FROM alter_data_node('jb_2', available => false);
+CALL distributed_exec('CREATE TABLE jb_deferred (a int)');
+-- (job ids in the NOTICEs below: from 1001 on)
+SELECT setval('timeshard_catalog.job_id_seq', 1000);
+SET timeshard.defer_ddl_to_unavailable_nodes = on;
+BEGIN;
+CALL distributed_exec('CREATE TABLE jb_deferred_rolled_back (a int)');
+ROLLBACK;
+CALL distributed_exec('CREATE TABLE jb_deferred (a int)');
+RESET timeshard.defer_ddl_to_unavailable_nodes;
+SELECT command, node_list, status FROM timeshard_information.jobs
+ WHERE command LIKE 'CREATE TABLE jb_deferred%' ORDER BY job_id;
+\c jb_db1
+SELECT to_regclass('jb_deferred') AS jb_deferred;
+\c contrib_regression
+SET statement_timeout = '60s';
+SELECT node_name, available FROM alter_data_node('jb_2', available => true);
+SELECT jb_wait_available('jb_2');
+SELECT command, status FROM timeshard_information.jobs
+ WHERE command LIKE 'CREATE TABLE jb_deferred%' ORDER BY job_id;
+\c jb_db2
+SELECT to_regclass('jb_deferred') AS jb_deferred,
+       to_regclass('jb_deferred_rolled_back') AS jb_deferred_rolled_back;
+\c contrib_regression
+SET statement_timeout = '60s';
+
 -- Clean up.
 CALL distributed_exec('DROP SCHEMA jb_schema CASCADE; REVOKE CREATE ON SCHEMA public FROM jb_user');
 DROP USER MAPPING FOR jb_user SERVER jb_1;
@@ -284,6 +353,11 @@ REVOKE USAGE ON FOREIGN SERVER jb_1, jb_2 FROM jb_user;
 DROP ROLE jb_user;
 DROP ROLE jb_other;
 DROP FUNCTION jb_wait_available(name);
-SELECT delete_data_node('jb_1', drop_database => true);
+-- A deleted data node ends its open jobs (failed there).
+SELECT node_name, available FROM alter_data_node('jb_2', available => false);
+SELECT distributed_exec_async('SELECT 1', node_list => '{jb_2}') AS orphan_job \gset
 SELECT delete_data_node('jb_2', drop_database => true);
+SELECT wait_for_distributed_exec_job(:orphan_job);
+SELECT node_name, status, last_error FROM timeshard_information.job_nodes WHERE job_id = :orphan_job;
+SELECT delete_data_node('jb_1', drop_database => true);
 DROP EXTENSION timeshard;
