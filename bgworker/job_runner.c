@@ -27,6 +27,7 @@
 #include "miscadmin.h"
 #include "pgstat.h"
 #include "utils/acl.h"
+#include "utils/inval.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
@@ -100,19 +101,29 @@ static bool
 claim_next(const char *node_name, bool delivering, TsJobTask *task, MemoryContext cxt)
 {
 	bool		claimed = false;
-	TsDataNode *node;
+	MemoryContext old;
+	bool		found;
 
 	begin_txn();
-	node = ts_data_node_get(node_name, true);
-	if (node != NULL && (node->available || delivering))
+	old = MemoryContextSwitchTo(cxt);
+	found = ts_job_next(node_name, task);
+	MemoryContextSwitchTo(old);
+	if (found && task->due)
 	{
-		MemoryContext old = MemoryContextSwitchTo(cxt);
-		bool		found = ts_job_next(node_name, task);
+		TsDataNode *node;
 
-		MemoryContextSwitchTo(old);
-		task->serverid = node->serverid;
-		if (found && task->due)
+		/*
+		 * The job was read with a snapshot newer than the transaction's
+		 * start: a node marked unavailable before the job was submitted must
+		 * look so here too, so read the catalog caches' news first.
+		 */
+		AcceptInvalidationMessages();
+		node = ts_data_node_get(node_name, true);
+		if (node != NULL && (node->available || delivering))
+		{
+			task->serverid = node->serverid;
 			claimed = ts_job_start(task);
+		}
 	}
 	commit_txn();
 	return claimed;
