@@ -4,11 +4,12 @@
  * Started by the launcher in every database that has the extension.  It runs
  * the standard background-worker loop: sleep on its latch, wake up for a
  * signal, a request from a backend or the next due round, then do each unit
- * of work in a transaction of its own: every timeshard.txn_resolve_interval,
- * the prepared transactions this access node left on data nodes are
- * resolved (fdw/remote/resolve.c); every timeshard.health_check_interval the
- * data nodes are checked, failed over and back, and chunks re-replicated
- * (fdw/failover.c, fdw/replicate.c); every time round, due distributed_exec
+ * of work in a transaction of its own: every timeshard.health_check_interval
+ * the data nodes are checked, failed over and back, and chunks re-replicated
+ * (fdw/failover.c, fdw/replicate.c); every timeshard.txn_resolve_interval
+ * (at the first health check after it, when there are health checks), the
+ * prepared transactions this access node left on data nodes are resolved
+ * (fdw/remote/resolve.c); every time round, due distributed_exec
  * jobs run (job_runner.c).  It exits by itself, and tells the
  * registry not to restart it, when the extension is not (or no longer)
  * installed in its database.
@@ -269,8 +270,10 @@ timeshard_worker_main(Datum main_arg)
 	{
 		long		timeout = ts_guc_worker_naptime;
 		TimestampTz now = GetCurrentTimestamp();
+		bool		health_ran = false;
 
-		if (ts_guc_txn_resolve_interval >= 0)
+		/* With health checks, the resolver waits for the next one (below). */
+		if (ts_guc_txn_resolve_interval >= 0 && ts_guc_health_check_interval < 0)
 		{
 			long		until = TimestampDifferenceMilliseconds(now,
 																TimestampTzPlusMilliseconds(last_resolve,
@@ -314,8 +317,16 @@ timeshard_worker_main(Datum main_arg)
 			last_health = GetCurrentTimestamp();
 			pgstat_report_activity(STATE_RUNNING, "checking data nodes");
 			health_round();
+			health_ran = true;
 		}
+		/*
+		 * The resolver connects to every node the health checks found up:
+		 * right after a check, so that a node that stopped answering since
+		 * (and would hold the resolver for node_timeout) is rare, and never
+		 * delays the next check by more than that.
+		 */
 		if (ts_guc_txn_resolve_interval >= 0 &&
+			(health_ran || ts_guc_health_check_interval < 0) &&
 			TimestampDifferenceExceeds(last_resolve, GetCurrentTimestamp(),
 									   ts_guc_txn_resolve_interval))
 		{
