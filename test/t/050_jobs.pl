@@ -20,6 +20,8 @@
 #      available; its part of the job finished before the 'available'
 #      event; the column and the rows inserted meanwhile are on dn2; rows
 #      inserted afterwards with the new column land on both nodes.
+#   3. The worker stopped (SIGTERM) while a job runs: the job runs again
+#      under the next worker, and its effect is on the node once.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -212,6 +214,37 @@ sub wait_available
 		is($dn{$name}->safe_psql($db, 'SELECT count(*) FROM metrics'), $total,
 			"$label: $name holds every row ($total)");
 	}
+}
+
+# 3. The worker stopped while a job runs on a node: the attempt is rolled
+#    back there (its transaction never prepared), the node's row stays
+#    'running' without a counted attempt, and the restarted worker runs the
+#    job again: its row is on the node once.
+{
+	my $label = 'worker stopped mid-job';
+	$an->safe_psql($db, q{CALL distributed_exec('CREATE TABLE job_once (n int)', node_list => '{dn1}')});
+	my $job = $an->safe_psql($db, q{
+		SELECT distributed_exec_async('INSERT INTO job_once VALUES (1); SELECT pg_sleep(1.5)',
+		                              node_list => '{dn1}')});
+	ok(TimeshardTest::poll_until($an, $db,
+		"SELECT status FROM timeshard_information.job_nodes WHERE job_id = $job", 'running', 10),
+		"$label: the job runs on dn1");
+	my $pid = $an->safe_psql($db, q{
+		SELECT pid FROM pg_stat_activity
+		 WHERE backend_type = 'timeshard worker' AND datname = current_database()});
+	ok($pid =~ /^\d+$/, "$label: the worker is found ($pid)");
+	is($an->safe_psql($db, "SELECT pg_terminate_backend($pid)"), 't', "$label: the worker is stopped");
+	is($an->safe_psql($db, "SELECT wait_for_distributed_exec_job($job, '60 s')"), 'succeeded',
+		"$label: the job succeeds once a new worker runs");
+	isnt($an->safe_psql($db, q{
+		SELECT pid FROM pg_stat_activity
+		 WHERE backend_type = 'timeshard worker' AND datname = current_database()}), $pid,
+		"$label: by another worker process");
+	is($dn{dn1}->safe_psql($db, 'SELECT count(*) FROM job_once'), '1',
+		"$label: its row is on dn1 once");
+	is(job_nodes($job), 'dn1:succeeded:1', "$label: one attempt counted, the one that succeeded");
+	is($dn{dn1}->safe_psql($db, 'SELECT count(*) FROM pg_prepared_xacts'), '0',
+		"$label: no prepared transaction is left on dn1");
 }
 
 # No process crashed on the access node.
