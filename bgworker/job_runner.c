@@ -38,6 +38,7 @@
 #include "health.h"
 #include "jobs/jobs.h"
 #include "remote/cache.h"
+#include "string_list.h"
 #include "job_runner.h"
 
 /* At most this many jobs per node and round: health checks come in between. */
@@ -195,13 +196,9 @@ attempt(const TsJobTask *task)
 static bool
 node_answers(const char *node_name)
 {
-	TsDataNode *node = ts_data_node_get(node_name, true);
-	TsNodeProbe *probe;
+	TsNodeProbe *probe = ts_health_probe_node(node_name, ts_guc_node_timeout);
 
-	if (node == NULL)
-		return false;
-	probe = (TsNodeProbe *) linitial(ts_health_probe(list_make1(node), ts_guc_node_timeout));
-	return probe->healthy;
+	return probe != NULL && probe->healthy;
 }
 
 /* Transaction 3: record how an attempt that did not succeed ended. */
@@ -341,32 +338,24 @@ run_node(const char *node_name, bool delivering, bool *open)
 static List *
 serving_nodes(MemoryContext cxt)
 {
-	List	   *names = NIL;
-	ListCell   *lc;
+	List	   *names;
+	MemoryContext old;
 
 	begin_txn();
-	foreach(lc, ts_data_node_list())
-	{
-		TsDataNode *node = (TsDataNode *) lfirst(lc);
-
-		if (node->available && ts_data_node_seems_up(node->name))
-		{
-			MemoryContext old = MemoryContextSwitchTo(cxt);
-
-			names = lappend(names, pstrdup(node->name));
-			MemoryContextSwitchTo(old);
-		}
-	}
+	names = ts_data_node_serving_names();
+	old = MemoryContextSwitchTo(cxt);
+	names = ts_string_list_copy(names);
+	MemoryContextSwitchTo(old);
 	commit_txn();
 	return names;
 }
 
 /*
- * One round over the serving nodes.  Returns the attempts made; *next_ms is
+ * One round over the serving nodes.  *next_ms is
  * when a job is due next (0: now, -1: none is open).  Errors of the queue
  * itself are logged, and the round ends.
  */
-int
+void
 ts_job_runner_round(long *next_ms)
 {
 	MemoryContext cxt = AllocSetContextCreate(TopMemoryContext, "timeshard job round",
@@ -394,7 +383,6 @@ ts_job_runner_round(long *next_ms)
 	PG_END_TRY();
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(cxt);
-	return attempts;
 }
 
 /*

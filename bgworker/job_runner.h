@@ -5,7 +5,7 @@
 #ifndef TIMESHARD_JOB_RUNNER_H
 #define TIMESHARD_JOB_RUNNER_H
 
-extern int	ts_job_runner_round(long *next_ms);
+extern void ts_job_runner_round(long *next_ms);
 extern bool ts_job_runner_deliver(const char *node_name);
 extern void ts_job_runner_purge(void);
 

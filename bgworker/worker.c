@@ -43,6 +43,7 @@
 #include "replicate.h"
 #include "registry.h"
 #include "signals.h"
+#include "string_list.h"
 #include "worker.h"
 
 #define EXTENSION_NAME "timeshard"
@@ -133,10 +134,8 @@ static void
 keep_names(NameList *out, List *names)
 {
 	MemoryContext old = MemoryContextSwitchTo(out->cxt);
-	ListCell   *lc;
 
-	foreach(lc, names)
-		out->names = lappend(out->names, pstrdup((char *) lfirst(lc)));
+	out->names = list_concat(out->names, ts_string_list_copy(names));
 	MemoryContextSwitchTo(old);
 }
 
@@ -179,17 +178,7 @@ bring_back_unit(void *arg)
 static bool
 available_nodes_unit(void *arg)
 {
-	List	   *names = NIL;
-	ListCell   *lc;
-
-	foreach(lc, ts_data_node_list())
-	{
-		TsDataNode *node = (TsDataNode *) lfirst(lc);
-
-		if (node->available && ts_data_node_seems_up(node->name))
-			names = lappend(names, node->name);
-	}
-	keep_names((NameList *) arg, names);
+	keep_names((NameList *) arg, ts_data_node_serving_names());
 	return true;
 }
 
@@ -341,7 +330,7 @@ timeshard_worker_main(Datum main_arg)
 		 * jobs is followed by another at once.
 		 */
 		pgstat_report_activity(STATE_RUNNING, "running distributed_exec jobs");
-		(void) ts_job_runner_round(&next_job_ms);
+		ts_job_runner_round(&next_job_ms);
 		if (TimestampDifferenceExceeds(last_purge, GetCurrentTimestamp(), JOB_PURGE_INTERVAL_MS))
 		{
 			ts_job_runner_purge();

@@ -125,6 +125,26 @@ ts_data_node_seems_up(const char *node_name)
 	return up;
 }
 
+/*
+ * Names of the data nodes that serve: available, and up as far as the last
+ * health check knows.
+ */
+List *
+ts_data_node_serving_names(void)
+{
+	List	   *names = NIL;
+	ListCell   *lc;
+
+	foreach(lc, ts_data_node_list())
+	{
+		TsDataNode *node = (TsDataNode *) lfirst(lc);
+
+		if (node->available && ts_data_node_seems_up(node->name))
+			names = lappend(names, node->name);
+	}
+	return names;
+}
+
 typedef struct NodeStatus
 {
 	int			failures;		/* consecutive, after this check */
@@ -181,6 +201,10 @@ record_probe(TsNodeProbe *probe)
 	return status;
 }
 
+/*
+ * Record whether the worker is to bring the node back itself.  A node never
+ * checked yet has no status row: one is made to say so.
+ */
 static void
 set_failed_over(const char *node_name, bool failed_over)
 {
@@ -192,7 +216,11 @@ set_failed_over(const char *node_name, bool failed_over)
 	values[1] = BoolGetDatum(failed_over);
 	ts_catalog_spi_connect(&spi);
 	if (SPI_execute_with_args("UPDATE timeshard_catalog.data_node_status SET failed_over = $2 "
-							  "WHERE node_name = $1", 2, types, values, NULL, false, 0) != SPI_OK_UPDATE)
+							  "WHERE node_name = $1", 2, types, values, NULL, false, 0) != SPI_OK_UPDATE ||
+		(SPI_processed == 0 && failed_over &&
+		 SPI_execute_with_args("INSERT INTO timeshard_catalog.data_node_status "
+							   "(node_name, status, failed_over) VALUES ($1, 'unknown', $2)",
+							   2, types, values, NULL, false, 0) != SPI_OK_INSERT))
 		elog(ERROR, "could not record the failover of data node \"%s\"", node_name);
 	ts_catalog_spi_finish(&spi);
 }
@@ -254,18 +282,7 @@ ts_failover_forget(const char *node_name)
 void
 ts_failover_hand_back(const char *node_name)
 {
-	TsCatalogSpi spi;
-	Oid			types[1] = {NAMEOID};
-	Datum		values[1];
-
-	values[0] = DirectFunctionCall1(namein, CStringGetDatum(node_name));
-	ts_catalog_spi_connect(&spi);
-	if (SPI_execute_with_args("INSERT INTO timeshard_catalog.data_node_status AS s "
-							  "(node_name, status, failed_over) VALUES ($1, 'unknown', true) "
-							  "ON CONFLICT (node_name) DO UPDATE SET failed_over = true",
-							  1, types, values, NULL, false, 0) != SPI_OK_INSERT)
-		elog(ERROR, "could not hand data node \"%s\" back to the worker", node_name);
-	ts_catalog_spi_finish(&spi);
+	set_failed_over(node_name, true);
 }
 
 /*

@@ -233,16 +233,25 @@ ts_health_probe(List *nodes, int timeout_ms)
 	return results;
 }
 
+/* Probe the named data node alone; NULL when there is no such node. */
+TsNodeProbe *
+ts_health_probe_node(const char *node_name, int timeout_ms)
+{
+	TsDataNode *node = ts_data_node_get(node_name, true);
+
+	if (node == NULL)
+		return NULL;
+	return (TsNodeProbe *) linitial(ts_health_probe(list_make1(node), timeout_ms));
+}
+
 /* For the connection layer: a node we wait on for long, is it alive? */
 static bool
 node_is_alive(const char *node_name)
 {
-	TsDataNode *node = ts_data_node_get(node_name, true);
-	TsNodeProbe *probe;
+	TsNodeProbe *probe = ts_health_probe_node(node_name, Max(ts_guc_node_timeout / 2, 1));
 
-	if (node == NULL)
+	if (probe == NULL)
 		return true;
-	probe = (TsNodeProbe *) linitial(ts_health_probe(list_make1(node), Max(ts_guc_node_timeout / 2, 1)));
 	if (!probe->healthy)
 		ereport(LOG,
 				(errmsg("data node \"%s\" does not answer: %s", node_name, probe->error)));

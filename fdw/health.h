@@ -20,12 +20,14 @@ typedef struct TsNodeProbe
 } TsNodeProbe;
 
 extern List *ts_health_probe(List *nodes, int timeout_ms);
+extern TsNodeProbe *ts_health_probe_node(const char *node_name, int timeout_ms);
 extern void ts_health_init(void);
 
 /* failover.c */
 extern void ts_failover_round(List **back);
 extern void ts_failover_bring_back(TsDataNode *node, int refreshed);
 extern bool ts_data_node_seems_up(const char *node_name);
+extern List *ts_data_node_serving_names(void);
 extern bool ts_data_node_answered_since(const char *node_name, TimestampTz since);
 extern void ts_failover_forget(const char *node_name);
 extern void ts_failover_hand_back(const char *node_name);

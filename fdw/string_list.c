@@ -21,3 +21,15 @@ ts_string_list_member(List *list, const char *s)
 	}
 	return false;
 }
+
+/* A copy of the list and of its strings, in the current memory context. */
+List *
+ts_string_list_copy(List *list)
+{
+	List	   *copy = NIL;
+	ListCell   *lc;
+
+	foreach(lc, list)
+		copy = lappend(copy, pstrdup((char *) lfirst(lc)));
+	return copy;
+}
